@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QtCore/QProcessEnvironment>
+#include <QtCore/QString>
+#include <QtCore/QStringList>
+
+#include <optional>
+
+namespace chat::app {
+
+//! \brief Everything the server can be told, from one documented set of options.
+//!
+//! Each option can be given on the command line (--name value), in the environment
+//! (CHAT_NAME with dashes as underscores) or in an INI file (--config FILE, key = name);
+//! the command line wins over the environment, which wins over the file.
+struct ServerConfig
+{
+    enum class Profile { Default, Conformance };
+
+    Profile profile = Profile::Default;
+    QString host = QStringLiteral("127.0.0.1");
+    quint16 port = 3030;
+    //! Origins allowed to call from a browser; "*" for any (without credentials).
+    QStringList corsOrigins;
+    int pingIntervalMs = 25000;
+    int pingTimeoutMs = 20000;
+    qint64 maxPayload = 1000000;
+    int connectTimeoutMs = 45000;
+    qint64 sendBufferLimit = 4 * 1024 * 1024;
+    int slowConsumerGraceMs = 5000;
+
+    //! Parses \a arguments (argv, program name first). On --help or --version the text is put
+    //! in \a message and nullopt is returned with an empty \a error.
+    static std::optional<ServerConfig> parse(const QStringList &arguments,
+                                             const QProcessEnvironment &environment, QString *error,
+                                             QString *message);
+};
+
+} // namespace chat::app
