@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# Runs the bench suite side by side: every case against our server and against the Node.js
+# reference (bench/reference), each on a fresh server on a loopback port, then prints and
+# writes the table of figures and ratios. See bench/README.md.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(dirname "$here")
+
+usage() {
+    cat <<'EOF'
+usage: bench/run.sh [options]
+  --size tiny|small|full   tiny: a smoke run of seconds; small: ~1-2k connections; full: the
+                           sizes of the targets (10,000 connections) (default full)
+  --targets LIST           comma-separated: ours,reference (default both)
+  --cases LIST             comma-separated: connect,fanout,latency,storm,persist (default all)
+  --workers N              load generator processes (default 1)
+  --out DIR                where results go (default bench/results)
+  --loadgen PATH           chat-loadgen (default $BUILD_DIR/bench/chat-loadgen)
+  --ours PATH              chat-server (default $BUILD_DIR/server/chat-server)
+Environment: BUILD_DIR (default <repo>/build-bench), OURS_ARGS (extra arguments of our server;
+@DATA_DIR@ in them becomes a fresh directory per start), CHAT_LISTEN_BACKLOG (reference).
+EOF
+}
+
+size=full
+targets=ours,reference
+cases=connect,fanout,latency,storm,persist
+workers=1
+out=$here/results
+build=${BUILD_DIR:-$root/build-bench}
+loadgen=""
+ours=""
+while [[ $# -gt 0 ]]; do
+    case $1 in
+    --size) size=$2; shift 2 ;;
+    --targets) targets=$2; shift 2 ;;
+    --cases) cases=$2; shift 2 ;;
+    --workers) workers=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    --loadgen) loadgen=$2; shift 2 ;;
+    --ours) ours=$2; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
+    esac
+done
+loadgen=${loadgen:-$build/bench/chat-loadgen}
+ours=${ours:-$build/server/chat-server}
+
+# Sizes of each case: connect and storm spread their clients over the six default rooms; the
+# fan-out case is one room of N members; the latency case sends 100 messages/s into one room
+# of 1000 members (100,000 deliveries/s at full size).
+case $size in
+tiny)  n=20;    members=20;    lat_members=10;   lat_rate=20;  duration=1;  timeout=20 ;;
+small) n=1000;  members=1000;  lat_members=200;  lat_rate=100; duration=5;  timeout=60 ;;
+full)  n=10000; members=10000; lat_members=1000; lat_rate=100; duration=10; timeout=120 ;;
+*) echo "run.sh: --size is tiny, small or full" >&2; exit 2 ;;
+esac
+
+[[ -x $loadgen ]] || { echo "run.sh: no load generator at $loadgen (build target chat-loadgen)" >&2; exit 2; }
+if [[ ,$targets, == *,ours,* && ! -x $ours ]]; then
+    echo "run.sh: no server at $ours (build target chat-server, or pass --ours)" >&2
+    exit 2
+fi
+if [[ ,$targets, == *,reference,* && ! -d $here/reference/node_modules/socket.io ]]; then
+    echo "run.sh: installing the reference's locked dependencies (npm ci)" >&2
+    (cd "$here/reference" && npm ci --no-audit --no-fund --loglevel=error) >&2
+fi
+
+mkdir -p "$out"
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+jsonl=$out/$stamp-$size.jsonl
+work=$(mktemp -d "${TMPDIR:-/tmp}/chat-bench.XXXXXX")
+secret=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+export CHAT_JWT_SECRET=$secret
+# Load tests lift the rate limit (protocol.md §8).
+export CHAT_RATE_LIMIT_PER_MIN=100000000
+
+server_pid=""
+cleanup() {
+    if [[ -n $server_pid ]]; then
+        kill "$server_pid" 2>/dev/null || true
+        wait "$server_pid" 2>/dev/null || true
+    fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Starts a fresh server; sets server_pid and server_port.
+start_server() {
+    local target=$1 log=$work/$1-$2.log
+    case $target in
+    reference)
+        node "$here/reference/server.js" 0 >"$log" 2>&1 &
+        ;;
+    ours)
+        local data
+        data=$(mktemp -d "$work/data.XXXXXX")
+        # shellcheck disable=SC2086
+        "$ours" --host 127.0.0.1 --port 0 ${OURS_ARGS//@DATA_DIR@/$data} >"$log" 2>&1 &
+        ;;
+    esac
+    server_pid=$!
+    server_port=""
+    for _ in $(seq 1 100); do
+        case $target in
+        reference) server_port=$(grep -o '"port":[0-9]*' "$log" | head -1 | cut -d: -f2 || true) ;;
+        ours) server_port=$(grep -o 'listening on [a-z]*://[0-9.]*:[0-9]*' "$log" | head -1 | sed 's/.*://' || true) ;;
+        esac
+        [[ -n $server_port ]] && break
+        if ! kill -0 "$server_pid" 2>/dev/null; then break; fi
+        sleep 0.1
+    done
+    if [[ -z $server_port ]]; then
+        echo "run.sh: $target did not start; its log:" >&2
+        cat "$log" >&2
+        kill "$server_pid" 2>/dev/null || true
+        server_pid=""
+        return 1
+    fi
+    # Let the runtime finish starting before its memory is read.
+    sleep 1
+}
+
+stop_server() {
+    [[ -n $server_pid ]] || return 0
+    kill "$server_pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do
+        kill -0 "$server_pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -9 "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+    server_pid=""
+}
+
+case_args() {
+    case $1 in
+    connect) echo "connect --connections $n --rooms 6" ;;
+    fanout) echo "fanout --rooms 1 --members $members --senders 4 --window 2 --duration $duration" ;;
+    latency) echo "fanout --rooms 1 --members $lat_members --senders 10 --rate $lat_rate --duration $duration" ;;
+    storm) echo "storm --connections $n --rooms 6 --missed 10" ;;
+    persist) echo "persist --senders 12 --rooms 6 --window 16 --duration $duration" ;;
+    *) echo "run.sh: unknown case $1" >&2; return 1 ;;
+    esac
+}
+
+IFS=, read -r -a case_list <<<"$cases"
+IFS=, read -r -a target_list <<<"$targets"
+status=0
+for c in "${case_list[@]}"; do
+    args=$(case_args "$c")
+    for t in "${target_list[@]}"; do
+        echo "== $c: $t" >&2
+        if ! start_server "$t" "$c"; then
+            status=1
+            continue
+        fi
+        # shellcheck disable=SC2086
+        line=$("$loadgen" $args --case "$c" --label "$t" --port "$server_port" \
+            --server-pid "$server_pid" --workers "$workers" --timeout "$timeout" --settle 2) || status=1
+        stop_server
+        if [[ -n $line ]]; then
+            printf '%s\n' "$line" >>"$jsonl"
+        fi
+    done
+done
+
+command="bench/run.sh --size $size --targets $targets --cases $cases --workers $workers"
+node "$here/summarize.js" --command "$command" "$jsonl" | tee "${jsonl%.jsonl}.md"
+echo "results: $jsonl" >&2
+exit $status
