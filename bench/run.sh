@@ -14,7 +14,8 @@ usage() {
 usage: bench/run.sh [options]
   --size tiny|small|full   tiny: a smoke run of seconds; small: ~1-2k connections; full: the
                            sizes of the targets (10,000 connections) (default full)
-  --targets LIST           comma-separated: ours,reference (default both)
+  --targets LIST           comma-separated: ours,reference,mock (default ours,reference); mock
+                           is chat-loadgen's own minimal server, the generator's ceiling
   --cases LIST             comma-separated: connect,fanout,latency,storm,persist (default all)
   --workers N              load generator processes (default 1)
   --out DIR                where results go (default bench/results)
@@ -53,9 +54,9 @@ ours=${ours:-$build/server/chat-server}
 # fan-out case is one room of N members; the latency case sends 100 messages/s into one room
 # of 1000 members (100,000 deliveries/s at full size).
 case $size in
-tiny)  n=20;    members=20;    lat_members=10;   lat_rate=20;  duration=1;  timeout=20 ;;
-small) n=1000;  members=1000;  lat_members=200;  lat_rate=100; duration=5;  timeout=60 ;;
-full)  n=10000; members=10000; lat_members=1000; lat_rate=100; duration=10; timeout=120 ;;
+tiny)  n=20;    members=20;    lat_members=10;   lat_rate=20;  duration=1;  timeout=20;  settle=0.5 ;;
+small) n=1000;  members=1000;  lat_members=200;  lat_rate=100; duration=5;  timeout=60;  settle=2 ;;
+full)  n=10000; members=10000; lat_members=1000; lat_rate=100; duration=10; timeout=120; settle=2 ;;
 *) echo "run.sh: --size is tiny, small or full" >&2; exit 2 ;;
 esac
 
@@ -101,12 +102,19 @@ start_server() {
         # shellcheck disable=SC2086
         "$ours" --host 127.0.0.1 --port 0 ${OURS_ARGS//@DATA_DIR@/$data} >"$log" 2>&1 &
         ;;
+    mock)
+        "$loadgen" mock-server --port 0 --timeout 3600 >"$log" 2>&1 &
+        ;;
+    *)
+        echo "run.sh: unknown target $target" >&2
+        return 1
+        ;;
     esac
     server_pid=$!
     server_port=""
     for _ in $(seq 1 100); do
         case $target in
-        reference) server_port=$(grep -o '"port":[0-9]*' "$log" | head -1 | cut -d: -f2 || true) ;;
+        reference|mock) server_port=$(grep -o '"port":[0-9]*' "$log" | head -1 | cut -d: -f2 || true) ;;
         ours) server_port=$(grep -o 'listening on [a-z]*://[0-9.]*:[0-9]*' "$log" | head -1 | sed 's/.*://' || true) ;;
         esac
         [[ -n $server_port ]] && break
@@ -121,7 +129,7 @@ start_server() {
         return 1
     fi
     # Let the runtime finish starting before its memory is read.
-    sleep 1
+    sleep "$settle"
 }
 
 stop_server() {
@@ -160,7 +168,7 @@ for c in "${case_list[@]}"; do
         fi
         # shellcheck disable=SC2086
         line=$("$loadgen" $args --case "$c" --label "$t" --port "$server_port" \
-            --server-pid "$server_pid" --workers "$workers" --timeout "$timeout" --settle 2) || status=1
+            --server-pid "$server_pid" --workers "$workers" --timeout "$timeout" --settle "$settle") || status=1
         stop_server
         if [[ -n $line ]]; then
             printf '%s\n' "$line" >>"$jsonl"
@@ -169,6 +177,8 @@ for c in "${case_list[@]}"; do
 done
 
 command="bench/run.sh --size $size --targets $targets --cases $cases --workers $workers"
-node "$here/summarize.js" --command "$command" "$jsonl" | tee "${jsonl%.jsonl}.md"
+if [[ -s $jsonl ]] && command -v node >/dev/null; then
+    node "$here/summarize.js" --command "$command" "$jsonl" | tee "${jsonl%.jsonl}.md"
+fi
 echo "results: $jsonl" >&2
 exit $status

@@ -105,20 +105,23 @@ lines.push('');
 if (command) lines.push(`Command: \`${command}\``);
 if (loads.length) lines.push(`Load average (1 min) at the start of each case: ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)}`);
 lines.push('');
-lines.push('| case | metric | ours | reference | ours / reference | target | met |');
-lines.push('|---|---|---:|---:|---:|---|---|');
+// Any other server measured in the run (e.g. mock, the generator's own ceiling) gets a column.
+const extra = [...new Set(records.map((r) => r.label))].filter((l) => l !== 'ours' && l !== 'reference');
+lines.push(`| case | metric | ours | reference | ours / reference | target | met |${extra.map((l) => ` ${l} |`).join('')}`);
+lines.push(`|---|---|---:|---:|---:|---|---|${extra.map(() => '---:|').join('')}`);
 const notes = [];
 for (const [name, pair] of byCase) {
-  const scenario = pair.ours?.scenario ?? pair.reference?.scenario;
+  const shape = pair.reference ?? pair.ours ?? Object.values(pair)[0];
+  const scenario = shape.scenario;
   const metrics = METRICS[name] ?? METRICS[scenario] ?? [];
-  const shape = pair.reference ?? pair.ours;
   const size = shape.connections ?? shape.senders;
   const label = scenario === 'fanout' ? `${name} (${shape.rooms}×${shape.members}${shape.rate ? `, ${shape.rate} msg/s` : ''})` : `${name} (${size})`;
   for (const metric of metrics) {
     const ours = get(pair.ours, metric.path);
     const reference = get(pair.reference, metric.path);
     const ratio = typeof ours === 'number' && typeof reference === 'number' && reference !== 0 ? ours / reference : undefined;
-    lines.push(`| ${label} | ${metric.name} | ${format(ours)} | ${format(reference)} | ${ratio === undefined ? '—' : ratio.toFixed(2)} | ${targetText(metric.target)} | ${met(metric.target, ours, ratio)} |`);
+    const others = extra.map((l) => ` ${format(get(pair[l], metric.path))} |`).join('');
+    lines.push(`| ${label} | ${metric.name} | ${format(ours)} | ${format(reference)} | ${ratio === undefined ? '—' : ratio.toFixed(2)} | ${targetText(metric.target)} | ${met(metric.target, ours, ratio)} |${others}`);
   }
   for (const [side, record] of Object.entries(pair)) {
     if (record.generator?.saturated) notes.push(`${name}/${side}: the load generator was saturated (${Math.round(record.generator.max_core_utilisation * 100)} % of a core); the figure is a lower bound.`);

@@ -108,6 +108,8 @@ struct Counters
 
     double cpuSeconds = 0;
     int64_t reportNs = 0;
+    uint64_t wakeups = 0; //!< epoll_wait calls
+    uint64_t events = 0; //!< events they returned
 };
 
 struct Report

@@ -35,6 +35,8 @@ struct GeneratorUsage
 {
     double cpuSeconds = 0;
     double maxUtilisation = 0; //!< of one core, over the measured window
+    uint64_t wakeups = 0;
+    uint64_t events = 0;
 };
 
 // Each worker is one single-threaded process: near 100 % of a core, it, not the server,
@@ -47,11 +49,17 @@ GeneratorUsage generatorUsage(const std::vector<Report> &before, const std::vect
     GeneratorUsage usage;
     for (const auto &a : after) {
         double start = 0;
+        uint64_t wakeups = 0, events = 0;
         for (const auto &b : before) {
-            if (b.worker == a.worker)
+            if (b.worker == a.worker) {
                 start = b.counters.cpuSeconds;
+                wakeups = b.counters.wakeups;
+                events = b.counters.events;
+            }
         }
         const double used = a.counters.cpuSeconds - start;
+        usage.wakeups += a.counters.wakeups - wakeups;
+        usage.events += a.counters.events - events;
         usage.cpuSeconds += used;
         if (windowNs > 0)
             usage.maxUtilisation = std::max(usage.maxUtilisation, used / seconds(windowNs));
@@ -65,6 +73,8 @@ std::string generatorJson(const GeneratorUsage &usage, int workers)
     line.add("workers", workers)
             .add("cpu_s", usage.cpuSeconds, 3)
             .add("max_core_utilisation", usage.maxUtilisation, 3)
+            .add("events_per_wakeup",
+                 usage.wakeups ? double(usage.events) / double(usage.wakeups) : 0.0, 2)
             .add("saturated", usage.maxUtilisation > SaturatedUtilisation);
     return line.text();
 }
@@ -138,6 +148,8 @@ Report mergeReports(const std::vector<Report> &reports)
         m.lastAckNs = std::max(m.lastAckNs, c.lastAckNs);
         m.lastDeliveryNs = std::max(m.lastDeliveryNs, c.lastDeliveryNs);
         m.cpuSeconds += c.cpuSeconds;
+        m.wakeups += c.wakeups;
+        m.events += c.events;
         m.reportNs = std::max(m.reportNs, c.reportNs);
         merged.delivery.merge(r.delivery);
         merged.ack.merge(r.ack);
@@ -361,6 +373,7 @@ int Coordinator::run()
         status = runPersist();
         break;
     case Scenario::SelfTest:
+    case Scenario::MockServer:
         break;
     }
     shutdown();

@@ -2,6 +2,7 @@
 //
 // chat-loadgen: the load generator of bench/. See bench/README.md.
 #include "coordinator.h"
+#include "mockserver.h"
 #include "options.h"
 #include "selftest.h"
 
@@ -24,6 +25,8 @@ int main(int argc, char **argv)
     }
     if (options.scenario == bench::Scenario::SelfTest)
         return bench::runSelfTest();
+    if (options.scenario == bench::Scenario::MockServer)
+        return bench::runMockServer(options.port, options.timeout);
     bench::Coordinator coordinator(options);
     return coordinator.run();
 }

@@ -21,6 +21,8 @@ Scenarios (each prints one JSON line on stdout and a summary on stderr):
   storm     N clients drop and reconnect at once, joining with `since`: time until caught up
   persist   S senders with acks after commit: messages stored/s, ack latency
   selftest  check the frame codec, masking, JSON scanner and token minting, then exit
+  mock-server  serve the smallest fan-out server the generator can measure, on --port (0:
+            any), for --timeout seconds (default 600): it shows the generator's own ceiling
 
 Target (loopback only):
   --host A            127.x.y.z address of the server (default 127.0.0.1)
@@ -58,6 +60,8 @@ Generator:
   --retry-delay MS    storm: first retry delay, doubled up to 2 s, +-50 % jitter (default 250)
   --drop-reset        storm: drop with RST (SO_LINGER 0) instead of FIN
   --per-source N      connections per 127.0.0.x source address (default 20000)
+  --batch-us US       after a wake-up with few events, pause this long before the next, so
+                      that each wake-up reads more (default 100; 0: never pause)
   --quiet             no human summary
 )";
 }
@@ -75,6 +79,8 @@ const char *scenarioName(Scenario scenario)
         return "persist";
     case Scenario::SelfTest:
         return "selftest";
+    case Scenario::MockServer:
+        return "mock-server";
     }
     return "?";
 }
@@ -130,12 +136,15 @@ bool parseOptions(int argc, char **argv, Options &o, std::string &error)
         o.scenario = Scenario::Persist;
     else if (scenario == "selftest")
         o.scenario = Scenario::SelfTest;
+    else if (scenario == "mock-server")
+        o.scenario = Scenario::MockServer;
     else {
         error = "unknown scenario '" + scenario + "'";
         return false;
     }
 
     bool sendersGiven = false;
+    bool timeoutGiven = false;
     bool roomsGiven = false;
     using Setter = std::function<bool(const std::string &)>;
     auto intIn = [](int &target, int64_t lo, int64_t hi) -> Setter {
@@ -168,7 +177,7 @@ bool parseOptions(int argc, char **argv, Options &o, std::string &error)
                  o.hostText = v;
                  return true;
              }},
-            {"--port", intIn(port, 1, 65535)},
+            {"--port", intIn(port, 0, 65535)},
             {"--path",
              [&](const std::string &v) {
                  o.path = v;
@@ -233,7 +242,11 @@ bool parseOptions(int argc, char **argv, Options &o, std::string &error)
             {"--preload", intIn(o.preload, 0, 100000)},
             {"--missed", intIn(o.missed, 0, 100000)},
             {"--duration", realIn(o.duration, 0.1, 3600)},
-            {"--timeout", realIn(o.timeout, 1, 3600)},
+            {"--timeout",
+             [&](const std::string &v) {
+                 timeoutGiven = true;
+                 return realIn(o.timeout, 1, 3600)(v);
+             }},
             {"--connect-timeout", realIn(o.connectTimeout, 0.1, 600)},
             {"--settle", realIn(o.settle, 0, 600)},
             {"--drain", realIn(o.drain, 0, 600)},
@@ -242,6 +255,7 @@ bool parseOptions(int argc, char **argv, Options &o, std::string &error)
             {"--storm-concurrency", intIn(o.stormConcurrency, 0, 2000000)},
             {"--retry-delay", intIn(o.retryDelayMs, 1, 60000)},
             {"--per-source", intIn(o.perSource, 1, 60000)},
+            {"--batch-us", intIn(o.batchUs, 0, 10000)},
     };
     for (int i = 2; i < argc; ++i) {
         const std::string name = argv[i];
@@ -274,6 +288,12 @@ bool parseOptions(int argc, char **argv, Options &o, std::string &error)
     }
     if (o.scenario == Scenario::SelfTest)
         return true;
+    if (o.scenario == Scenario::MockServer) {
+        o.port = uint16_t(port);
+        if (!timeoutGiven)
+            o.timeout = 600;
+        return true;
+    }
     if (o.caseName.empty())
         o.caseName = scenarioName(o.scenario);
 
@@ -338,6 +358,7 @@ bool parseOptions(int argc, char **argv, Options &o, std::string &error)
         o.connections = o.senders;
         break;
     case Scenario::SelfTest:
+    case Scenario::MockServer:
         break;
     }
     const int64_t sources = (int64_t(o.connections) + o.rooms + o.perSource - 1) / o.perSource;

@@ -10,7 +10,7 @@
 
 namespace bench {
 
-enum class Scenario { Connect, Fanout, Storm, Persist, SelfTest };
+enum class Scenario { Connect, Fanout, Storm, Persist, SelfTest, MockServer };
 
 constexpr int MaxRooms = 16;
 
@@ -60,6 +60,7 @@ struct Options
     int retryDelayMs = 250;
     bool dropWithReset = false;
     int perSource = 20000; //!< connections per source address before the next one
+    int batchUs = 100; //!< pause after a wake-up that brought few events
     bool quiet = false;
 };
 
