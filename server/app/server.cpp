@@ -1,11 +1,22 @@
 // SPDX-License-Identifier: MIT
 #include "server.h"
 
+#include "auth/jwt.h"
+#include "auth/passwordhasher.h"
+#include "chat/outbox.h"
+#include "chat/roommanager.h"
 #include "conformanceprofile.h"
 #include "engineioserver.h"
+#include "gateway.h"
+#include "httpapi.h"
 #include "httpserver.h"
+#include "metrics.h"
 #include "socketioserver.h"
+#include "storage/sqlstore.h"
 
+#include <QtCore/QDir>
+#include <QtCore/QFile>
+#include <QtCore/QRandomGenerator>
 #include <QtCore/QTimer>
 #include <QtNetwork/QTcpServer>
 
@@ -56,17 +67,9 @@ bool Server::start(QString *error)
         m_echoEngine = new EngineIoServer(options, this);
         m_http->mountEngineIo(u"/engine.io/"_s, m_echoEngine);
         new ConformanceProfile(m_echoEngine, m_io, this);
-    } else {
-        m_io->addNamespace(u"/"_s);
+    } else if (!startChat(error)) {
+        return false;
     }
-
-    m_http->route(QHttpServerRequest::Method::Get, u"/healthz"_s,
-                  [this](const QHttpServerRequest &request, QHttpServerResponder &&responder,
-                         const QStringList &) {
-                      writeJsonResponse(responder, HttpStatus::Ok,
-                                        JsonObject{{u"status"_s, JsonValue(u"ok"_s)}},
-                                        m_http->corsHeaders(request));
-                  });
 
     QHostAddress address;
     if (m_config.host == u"localhost"_s)
@@ -87,6 +90,90 @@ bool Server::start(QString *error)
     m_port = listener->serverPort();
     m_http->bind(listener);
     return true;
+}
+
+bool Server::startChat(QString *error)
+{
+    storage::SqlStoreConfig storeConfig;
+    storeConfig.tablePrefix = m_config.tablePrefix;
+    const QString database = m_config.database;
+    if (database.startsWith(u"mysql://"_s) || database.startsWith(u"mariadb://"_s)) {
+        const QUrl url(database);
+        storeConfig.driver = storage::SqlStoreConfig::Driver::MySql;
+        storeConfig.hostName = url.host();
+        storeConfig.port = url.port(3306);
+        storeConfig.userName = url.userName();
+        storeConfig.password = url.password();
+        storeConfig.databaseName = url.path().mid(1);
+    } else {
+        QString path = database.startsWith(u"sqlite:"_s) ? database.mid(7) : database;
+        if (path.isEmpty()) {
+            if (!QDir().mkpath(m_config.dataDir)) {
+                *error = u"cannot create the data folder %1"_s.arg(m_config.dataDir);
+                return false;
+            }
+            path = QDir(m_config.dataDir).filePath(u"chat.db"_s);
+        }
+        storeConfig.databasePath = path;
+    }
+    m_store = std::make_unique<storage::SqlStore>(storeConfig);
+    if (const storage::Result<void> opened = m_store->open(); !opened) {
+        *error = u"cannot open the database: %1"_s.arg(opened.error().message);
+        return false;
+    }
+
+    QByteArray secret = m_config.jwtSecret.toUtf8();
+    if (secret.isEmpty()) {
+        secret = embeddedSecret(error);
+        if (secret.isEmpty())
+            return false;
+    }
+    m_verifier = std::make_unique<auth::JwtVerifier>(secret);
+    m_hasher = std::make_unique<auth::PasswordHasher>();
+    m_metrics = std::make_unique<Metrics>();
+
+    auto *outbox = new domain::Outbox(this);
+    domain::RoomManager::Limits limits;
+    limits.messagesPerMinute = m_config.rateLimitPerMin;
+    auto *rooms = new domain::RoomManager(m_store.get(), outbox, limits, this);
+    auto *gateway = new Gateway(m_io, m_verifier.get(), m_store.get(), rooms, outbox,
+                                m_metrics.get(), {m_config.maxConnectionsPerUser}, this);
+    m_metrics->connections = [gateway] { return gateway->connectionCount(); };
+    m_metrics->usersOnline = [gateway] { return gateway->usersOnline(); };
+
+    HttpApi::Options api;
+    api.standalone = m_config.standalone.value_or(m_config.mode == ServerConfig::Mode::Embedded);
+    api.jwtSecret = secret;
+    api.brokerName = u"in-process"_s;
+    new HttpApi(m_http, m_store.get(), m_verifier.get(), m_hasher.get(), gateway, rooms,
+                m_metrics.get(), api, this);
+    return true;
+}
+
+QByteArray Server::embeddedSecret(QString *error) const
+{
+    if (!QDir().mkpath(m_config.dataDir)) {
+        *error = u"cannot create the data folder %1"_s.arg(m_config.dataDir);
+        return {};
+    }
+    QFile file(QDir(m_config.dataDir).filePath(u"jwt-secret"_s));
+    if (file.open(QIODevice::ReadOnly)) {
+        const QByteArray kept = file.readAll().trimmed();
+        if (!kept.isEmpty())
+            return kept;
+        file.close();
+    }
+    quint32 words[8];
+    QRandomGenerator::system()->fillRange(words);
+    const QByteArray secret
+            = QByteArray(reinterpret_cast<const char *>(words), sizeof words).toHex();
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)
+        || !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)
+        || file.write(secret + '\n') != secret.size() + 1) {
+        *error = u"cannot write %1: %2"_s.arg(file.fileName(), file.errorString());
+        return {};
+    }
+    return secret;
 }
 
 QString Server::url() const

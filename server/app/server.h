@@ -13,6 +13,13 @@ class EngineIoServer;
 class HttpServer;
 class SocketIoServer;
 } // namespace chat::transport
+namespace chat::auth {
+class JwtVerifier;
+class PasswordHasher;
+} // namespace chat::auth
+namespace chat::storage {
+class SqlStore;
+}
 
 namespace chat::app {
 
@@ -42,7 +49,15 @@ Q_SIGNALS:
     void stopped();
 
 private:
+    bool startChat(QString *error);
+    //! The embedded default's secret: read from the data folder, or made and kept there.
+    QByteArray embeddedSecret(QString *error) const;
+
     ServerConfig m_config;
+    std::unique_ptr<storage::SqlStore> m_store;
+    std::unique_ptr<auth::JwtVerifier> m_verifier;
+    std::unique_ptr<auth::PasswordHasher> m_hasher;
+    std::unique_ptr<class Metrics> m_metrics;
     transport::HttpServer *m_http = nullptr;
     transport::EngineIoServer *m_engine = nullptr;
     transport::EngineIoServer *m_echoEngine = nullptr;

@@ -3,6 +3,7 @@
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QCoreApplication>
+#include <QtCore/QRegularExpression>
 #include <QtCore/QSettings>
 
 #include <functional>
@@ -53,6 +54,65 @@ QList<Option> options()
                      return u"expected default or conformance"_s;
                  return {};
              }},
+            {u"mode"_s, u"name"_s,
+             u"embedded (default: SQLite and a secret in the data folder) or production"_s,
+             [](ServerConfig &c, const QString &v) -> QString {
+                 if (v == u"embedded"_s)
+                     c.mode = ServerConfig::Mode::Embedded;
+                 else if (v == u"production"_s)
+                     c.mode = ServerConfig::Mode::Production;
+                 else
+                     return u"expected embedded or production"_s;
+                 return {};
+             }},
+            {u"data-dir"_s, u"path"_s,
+             u"folder for the embedded database and secret (default ./data)"_s,
+             [](ServerConfig &c, const QString &v) -> QString {
+                 if (v.isEmpty())
+                     return u"expected a path"_s;
+                 c.dataDir = v;
+                 return {};
+             }},
+            {u"database"_s, u"url"_s,
+             u"SQLite file, or mysql://user:password@host:port/database (default: "
+             "chat.db in the data folder)"_s,
+             [](ServerConfig &c, const QString &v) -> QString {
+                 c.database = v;
+                 return {};
+             }},
+            {u"table-prefix"_s, u"prefix"_s,
+             u"prefix of the chat tables, e.g. wp_kgai_ inside the WordPress database"_s,
+             [](ServerConfig &c, const QString &v) -> QString {
+                 static const QRegularExpression pattern(u"^[A-Za-z0-9_]{0,32}$"_s);
+                 if (!pattern.match(v).hasMatch())
+                     return u"letters, digits and _ only"_s;
+                 c.tablePrefix = v;
+                 return {};
+             }},
+            {u"jwt-secret"_s, u"secret"_s,
+             u"HS256 secret shared with the host site (required in production)"_s,
+             [](ServerConfig &c, const QString &v) -> QString {
+                 c.jwtSecret = v;
+                 return {};
+             }},
+            {u"standalone"_s, u"on|off"_s,
+             u"accounts of its own: POST /api/v1/auth/register and /login (default: on in "
+             "embedded mode, off in production)"_s,
+             [](ServerConfig &c, const QString &v) -> QString {
+                 if (v == u"on"_s || v == u"true"_s || v == u"1"_s)
+                     c.standalone = true;
+                 else if (v == u"off"_s || v == u"false"_s || v == u"0"_s)
+                     c.standalone = false;
+                 else
+                     return u"expected on or off"_s;
+                 return {};
+             }},
+            {u"rate-limit-per-min"_s, u"count"_s,
+             u"messages per user per minute; 0 for no limit (default 30)"_s,
+             integer(&ServerConfig::rateLimitPerMin, 0, 1000000000)},
+            {u"max-connections-per-user"_s, u"count"_s,
+             u"live connections one user may have (default 3)"_s,
+             integer(&ServerConfig::maxConnectionsPerUser, 1, 1000)},
             {u"host"_s, u"address"_s, u"address to listen on (default 127.0.0.1)"_s,
              [](ServerConfig &c, const QString &v) -> QString {
                  if (v.isEmpty())
@@ -160,6 +220,12 @@ std::optional<ServerConfig> ServerConfig::parse(const QStringList &arguments,
             return std::nullopt;
         if (parser.isSet(option.name) && !apply(parser.value(option.name), u"--"_s + option.name))
             return std::nullopt;
+    }
+    if (config.mode == Mode::Production && config.jwtSecret.isEmpty()
+        && config.profile == Profile::Default) {
+        *error = u"production mode needs the host site's JWT secret: set CHAT_JWT_SECRET or "
+                 "--jwt-secret"_s;
+        return std::nullopt;
     }
     return config;
 }

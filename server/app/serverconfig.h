@@ -17,8 +17,24 @@ namespace chat::app {
 struct ServerConfig
 {
     enum class Profile { Default, Conformance };
+    //! Embedded: one process, SQLite in the data folder, a secret made and kept there,
+    //! standalone accounts on. Production: a JWT secret from the host site is required.
+    enum class Mode { Embedded, Production };
 
     Profile profile = Profile::Default;
+    Mode mode = Mode::Embedded;
+    //! Where the embedded default keeps its database and secret.
+    QString dataDir = QStringLiteral("data");
+    //! A SQLite file path (or sqlite:PATH), or mysql://user:password@host:port/database.
+    //! Empty: chat.db in the data folder.
+    QString database;
+    QString tablePrefix;
+    //! HS256 secret shared with the host site. Empty in embedded mode: one is made and kept.
+    QString jwtSecret;
+    //! Standalone accounts (register/login); on by default in embedded mode only.
+    std::optional<bool> standalone;
+    int rateLimitPerMin = 30;
+    int maxConnectionsPerUser = 3;
     QString host = QStringLiteral("127.0.0.1");
     quint16 port = 3030;
     //! Origins allowed to call from a browser; "*" for any (without credentials).

@@ -31,6 +31,25 @@ void writeJsonResponse(QHttpServerResponder &responder, HttpStatus status, const
                       headers);
 }
 
+DeferredResponse::DeferredResponse(QHttpServerResponder &&responder, HttpHeaders headers)
+    : m_socket(responder.socket()), m_headers(std::move(headers))
+{
+    m_responder = std::make_shared<QHttpServerResponder>(std::move(responder));
+}
+
+void DeferredResponse::json(HttpStatus status, const JsonValue &body) const
+{
+    write(status, QByteArrayLiteral("application/json"), body.toJson());
+}
+
+void DeferredResponse::write(HttpStatus status, const QByteArray &contentType,
+                             const QByteArray &body) const
+{
+    if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
+        return;
+    writeHttpResponse(*m_responder, status, contentType, body, m_headers);
+}
+
 HttpServer::HttpServer(QObject *parent) : QAbstractHttpServer(parent)
 {
     connect(this, &QAbstractHttpServer::newWebSocketConnection, this, &HttpServer::onNewWebSocket);

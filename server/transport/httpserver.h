@@ -11,7 +11,11 @@
 #include <QtHttpServer/QHttpServerRequest>
 #include <QtHttpServer/QHttpServerResponder>
 
+#include <QtCore/QPointer>
+#include <QtNetwork/QTcpSocket>
+
 #include <functional>
+#include <memory>
 #include <utility>
 
 namespace chat::transport {
@@ -26,6 +30,22 @@ void writeHttpResponse(QHttpServerResponder &responder, HttpStatus status,
                        const HttpHeaders &headers = {});
 void writeJsonResponse(QHttpServerResponder &responder, HttpStatus status, const JsonValue &body,
                        const HttpHeaders &headers = {});
+
+//! \brief An answer written later, after asynchronous work; copies share it. It writes
+//! nothing if the client has gone meanwhile (the responder holds a raw socket pointer).
+class DeferredResponse
+{
+public:
+    DeferredResponse(QHttpServerResponder &&responder, HttpHeaders headers);
+
+    void json(HttpStatus status, const JsonValue &body) const;
+    void write(HttpStatus status, const QByteArray &contentType, const QByteArray &body) const;
+
+private:
+    std::shared_ptr<QHttpServerResponder> m_responder;
+    QPointer<QTcpSocket> m_socket;
+    HttpHeaders m_headers;
+};
 
 //! \brief The one HTTP listener: Engine.IO endpoints mounted on their paths, WebSocket
 //! upgrades on the same port, CORS, and plain routes for the REST API.

@@ -250,6 +250,8 @@ void SocketIoServer::removeSocket(Socket *s, const QString &why, bool notifyClie
     delete s;
     if (wasConnected)
         Q_EMIT socketDisconnected(id, why);
+    else
+        Q_EMIT connectAbandoned(id);
 }
 
 void SocketIoServer::emitToSocket(SocketId id, const QString &event, const JsonArray &args)

@@ -52,6 +52,8 @@ Q_SIGNALS:
     //! rejectConnection().
     void connectRequested(chat::transport::SocketId id,
                           const chat::transport::Handshake &handshake);
+    //! A CONNECT that was waiting for approval is gone: the client left, or it was rejected.
+    void connectAbandoned(chat::transport::SocketId id);
     //! A socket is connected (the CONNECT answer has been sent).
     void socketConnected(chat::transport::SocketId id, const chat::transport::Handshake &handshake);
     //! An event from a client. \a ackId is -1 when the client asked for no acknowledgement;
