@@ -21,8 +21,9 @@ usage: bench/run.sh [options]
   --out DIR                where results go (default bench/results)
   --loadgen PATH           chat-loadgen (default $BUILD_DIR/bench/chat-loadgen)
   --ours PATH              chat-server (default $BUILD_DIR/server/chat-server)
-Environment: BUILD_DIR (default <repo>/build-bench), OURS_ARGS (extra arguments of our server;
-@DATA_DIR@ in them becomes a fresh directory per start), CHAT_LISTEN_BACKLOG (reference).
+Environment: BUILD_DIR (default <repo>/build-bench), OURS_ARGS (arguments of our server, default
+"--data-dir @DATA_DIR@"; @DATA_DIR@ becomes a fresh directory per start), CHAT_LISTEN_BACKLOG
+(reference).
 EOF
 }
 
@@ -48,6 +49,8 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 loadgen=${loadgen:-$build/bench/chat-loadgen}
+# Our server keeps its embedded database and secret in a fresh folder per start.
+ours_args=${OURS_ARGS:---data-dir @DATA_DIR@}
 ours=${ours:-$build/server/chat-server}
 
 # Sizes of each case: connect and storm spread their clients over the six default rooms; the
@@ -100,7 +103,7 @@ start_server() {
         local data
         data=$(mktemp -d "$work/data.XXXXXX")
         # shellcheck disable=SC2086
-        "$ours" --host 127.0.0.1 --port 0 ${OURS_ARGS//@DATA_DIR@/$data} >"$log" 2>&1 &
+        "$ours" --host 127.0.0.1 --port 0 ${ours_args//@DATA_DIR@/$data} >"$log" 2>&1 &
         ;;
     mock)
         "$loadgen" mock-server --port 0 --timeout 3600 >"$log" 2>&1 &
