@@ -41,7 +41,8 @@ const METRICS = {
     { path: 'server_cpu_s_per_1000_deliveries', name: 'server CPU s per 1000 deliveries', better: 'lower' },
   ],
   latency: [
-    { path: 'deliveries_per_s', name: 'deliveries/s offered by the rate', better: 'higher' },
+    { path: 'deliveries_per_s', name: 'deliveries/s achieved', better: 'higher' },
+    { path: 'skipped', name: 'sends skipped (server behind)', better: 'lower', target: { max: 0 } },
     { path: 'latency_ms.p50', name: 'latency p50, ms', better: 'lower' },
     { path: 'latency_ms.p99', name: 'latency p99, ms', better: 'lower', target: { max: 25 } },
     { path: 'latency_ms.max', name: 'latency max, ms', better: 'lower', target: { max: 100 } },
