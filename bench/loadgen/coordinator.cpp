@@ -79,12 +79,14 @@ std::string generatorJson(const GeneratorUsage &usage, int workers)
     return line.text();
 }
 
-std::string failuresJson(const Counters &c)
+//! Failed attempts by reason, since \a since when given.
+std::string failuresJson(const Counters &c, const Counters *since = nullptr)
 {
     JsonLine line;
     for (int i = 0; i < FailReasonCount; ++i) {
-        if (c.failures[i])
-            line.add(failReasonName(i), c.failures[i]);
+        const uint64_t count = c.failures[i] - (since ? since->failures[i] : 0);
+        if (count)
+            line.add(failReasonName(i), count);
     }
     return line.text();
 }
@@ -789,6 +791,7 @@ int Coordinator::runStorm()
             .add("caught_up", caughtUp)
             .add("failed", failed)
             .add("retries", retries)
+            .addRaw("failed_attempts", failuresJson(c, &afterMissed.counters))
             .add("history_incomplete", c.historyIncomplete)
             .add("all_back_s", allBack, 3)
             .add("all_caught_up_s", allCaughtUp, 3)
