@@ -551,6 +551,7 @@ bool Worker::parseUpgrade(Conn &c)
         break;
     }
     c.in.erase(0, headerLength);
+    std::string().swap(c.key);
     c.state = State::WaitOpen;
     return true;
 }
@@ -974,7 +975,6 @@ void Worker::becomeReady(Conn &c)
     if (isHandshaking(uint8_t(c.state)))
         --m_handshaking;
     c.state = State::Ready;
-    c.everReady = true;
     if (c.inPhase && m_phase == Phase::Connect)
         m_counters.lastReadyNs = std::max(m_counters.lastReadyNs, nowNs());
     maybeDone(c);

@@ -57,7 +57,6 @@ private:
         State state = State::Idle;
         bool inPhase = false; //!< counted in m_remaining
         bool caughtUp = false;
-        bool everReady = false;
         uint8_t fragOpcode = 0;
         uint32_t generation = 0; //!< bumped on every close, so handlers can tell
         uint32_t seq = 0;
