@@ -16,7 +16,8 @@ usage: bench/run.sh [options]
                            sizes of the targets (10,000 connections) (default full)
   --targets LIST           comma-separated: ours,reference,mock (default ours,reference); mock
                            is chat-loadgen's own minimal server, the generator's ceiling
-  --cases LIST             comma-separated: connect,fanout,latency,storm,persist (default all)
+  --cases LIST             comma-separated: connect,fanout,latency,storm,persist,persist-rate
+                           (default all)
   --workers N              load generator processes (default 1)
   --out DIR                where results go (default bench/results)
   --loadgen PATH           chat-loadgen (default $BUILD_DIR/bench/chat-loadgen)
@@ -29,7 +30,7 @@ EOF
 
 size=full
 targets=ours,reference
-cases=connect,fanout,latency,storm,persist
+cases=connect,fanout,latency,storm,persist,persist-rate
 workers=1
 out=$here/results
 build=${BUILD_DIR:-$root/build-bench}
@@ -58,10 +59,14 @@ ours=${ours:-$build/server/chat-server}
 # of 1000 members (100,000 deliveries/s at full size). Its window of 8 unacknowledged messages
 # per sender bounds the backlog of a server that cannot keep up: the sends it would exceed
 # are skipped and counted, and its latency stays a measure of the server, not of a queue.
+# persist has one sender per room, so that a stored message costs one delivery (to its
+# sender) and the generator's work stays small next to the server's: persist finds the most
+# the server stores (closed loop), persist-rate offers 50,000 messages/s and reads the ack
+# latency at that load.
 case $size in
-tiny)  n=20;    members=20;    lat_members=10;   lat_rate=20;  duration=1;  timeout=20;  settle=0.5 ;;
-small) n=1000;  members=1000;  lat_members=200;  lat_rate=100; duration=5;  timeout=60;  settle=2 ;;
-full)  n=10000; members=10000; lat_members=1000; lat_rate=100; duration=10; timeout=120; settle=2 ;;
+tiny)  n=20;    members=20;    lat_members=10;   lat_rate=20;  store_rate=500;   duration=1;  timeout=20;  settle=0.5 ;;
+small) n=1000;  members=1000;  lat_members=200;  lat_rate=100; store_rate=10000; duration=5;  timeout=60;  settle=2 ;;
+full)  n=10000; members=10000; lat_members=1000; lat_rate=100; store_rate=50000; duration=10; timeout=120; settle=2 ;;
 *) echo "run.sh: --size is tiny, small or full" >&2; exit 2 ;;
 esac
 
@@ -155,7 +160,8 @@ case_args() {
     fanout) echo "fanout --rooms 1 --members $members --senders 4 --window 2 --duration $duration" ;;
     latency) echo "fanout --rooms 1 --members $lat_members --senders 10 --rate $lat_rate --window 8 --duration $duration" ;;
     storm) echo "storm --connections $n --rooms 6 --missed 10" ;;
-    persist) echo "persist --senders 12 --rooms 6 --window 16 --duration $duration" ;;
+    persist) echo "persist --senders 6 --rooms 6 --window 32 --duration $duration" ;;
+    persist-rate) echo "persist --senders 6 --rooms 6 --rate $store_rate --window 64 --duration $duration" ;;
     *) echo "run.sh: unknown case $1" >&2; return 1 ;;
     esac
 }
@@ -183,7 +189,7 @@ done
 
 command="bench/run.sh --size $size --targets $targets --cases $cases --workers $workers"
 if [[ -s $jsonl ]] && command -v node >/dev/null; then
-    node "$here/summarize.js" --command "$command" "$jsonl" | tee "${jsonl%.jsonl}.md"
+    node "$here/summarize.js" --command "$command" --size "$size" "$jsonl" | tee "${jsonl%.jsonl}.md"
 fi
 echo "results: $jsonl" >&2
 exit $status

@@ -39,7 +39,7 @@ Load:
   --rooms R           rooms used, round-robin over connections (default 1; connect: 0 = no join)
   --room-slugs a,b,.. room slugs (default the six default rooms)
   --members M         fanout: members per room (default 1000)
-  --senders S         senders (default 1; persist: 12), spread over the rooms
+  --senders S         senders (default 1; persist: 6), spread over the rooms
   --rate X            messages/s over all senders; 0 = closed loop on --window (default 0)
   --window W          unacknowledged messages per sender (default 64)
   --size B            message text length (default 100)
@@ -60,8 +60,9 @@ Generator:
   --retry-delay MS    storm: first retry delay, doubled up to 2 s, +-50 % jitter (default 250)
   --drop-reset        storm: drop with RST (SO_LINGER 0) instead of FIN
   --per-source N      connections per 127.0.0.x source address (default 20000)
-  --batch-us US       after a wake-up with few events, pause this long before the next, so
-                      that each wake-up reads more (default 100; 0: never pause)
+  --batch-us US       with 256 connections or more in a worker, pause this long after a
+                      wake-up with few events, so that each wake-up reads more (default 100;
+                      0: never pause)
   --quiet             no human summary
 )";
 }
@@ -348,7 +349,7 @@ bool parseOptions(int argc, char **argv, Options &o, std::string &error)
         break;
     case Scenario::Persist:
         if (!sendersGiven)
-            o.senders = 12;
+            o.senders = 6;
         if (!roomsGiven)
             o.rooms = std::min<int>(6, int(o.roomSlugs.size()));
         if (o.rooms < 1) {

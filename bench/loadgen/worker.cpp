@@ -35,6 +35,7 @@ constexpr size_t MaxUpgradeResponse = 16 * 1024;
 constexpr int64_t ScanIntervalNs = 50 * NsPerMs;
 constexpr int MaxRetryDelayMs = 2000;
 constexpr int BatchEvents = 64;
+constexpr size_t BatchMinConnections = 256;
 // A token outlives any bounded run.
 constexpr int64_t TokenLifetimeSec = 6 * 3600;
 
@@ -104,6 +105,9 @@ int Worker::run(int64_t hardDeadlineNs)
     // Sleeps end to the microsecond, not to the default 50 µs slack.
     prctl(PR_SET_TIMERSLACK, 1000UL);
     const timespec batchPause{0, long(m_options.batchUs) * 1000};
+    // With few connections there is nothing to gather, and the pause would only lengthen
+    // every round trip.
+    const bool batching = m_options.batchUs > 0 && m_conns.size() >= BatchMinConnections;
     std::vector<epoll_event> events(1024);
     while (!m_quit) {
         int64_t now = nowNs();
@@ -128,7 +132,7 @@ int Worker::run(int64_t hardDeadlineNs)
         // On loopback a wake-up costs about as much as a delivery: when the last one brought
         // only a few events, let more arrive before asking again. This delays a reading by
         // at most --batch-us and cuts the generator's CPU per delivery several times over.
-        if (m_options.batchUs > 0 && n > 0 && n < BatchEvents)
+        if (batching && n > 0 && n < BatchEvents)
             nanosleep(&batchPause, nullptr);
     }
     return 0;
