@@ -1,0 +1,8 @@
+// SPDX-License-Identifier: MIT
+#include "logging.h"
+
+namespace chat::auth {
+
+Q_LOGGING_CATEGORY(lcAuth, "chat.auth", QtInfoMsg)
+
+} // namespace chat::auth

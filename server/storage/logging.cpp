@@ -1,0 +1,8 @@
+// SPDX-License-Identifier: MIT
+#include "logging.h"
+
+namespace chat::storage {
+
+Q_LOGGING_CATEGORY(lcStorage, "chat.storage", QtInfoMsg)
+
+} // namespace chat::storage
