@@ -19,6 +19,7 @@ namespace {
 const QByteArray PollContentType = QByteArrayLiteral("text/plain; charset=UTF-8");
 const QByteArray NoopPayload = QByteArrayLiteral("6");
 const QByteArray ClosePayload = QByteArrayLiteral("1");
+constexpr int UpgradeNoopTickMs = 100;
 
 void writeError(QHttpServerResponder &responder, EngineIoError error, const HttpHeaders &headers)
 {
@@ -148,9 +149,10 @@ void EngineIoSession::onProbeText(const QString &text)
         // Answer at once: the client waits for 3probe before it pauses polling.
         m_probe->sendTextMessage(u"3probe"_s);
         m_upgrading = true;
-        // Release a waiting GET so that the client's polling can pause.
+        // A waiting GET is released with a noop on the next tick, so that the client's polling
+        // can pause; if the upgrade completes first, it is refused like any later GET.
         if (m_pendingPoll)
-            answerPendingPoll(NoopPayload);
+            m_upgradeNoopTimer.start(UpgradeNoopTickMs, this);
         return;
     }
     if (text == u"5"_s && m_upgrading) {
@@ -167,9 +169,13 @@ void EngineIoSession::finishUpgrade()
     m_probe = nullptr;
     disconnect(socket, nullptr, this, nullptr);
     m_upgrading = false;
+    m_upgradeNoopTimer.stop();
     m_transport = Transport::WebSocket;
-    if (m_pendingPoll)
-        answerPendingPoll(NoopPayload);
+    if (const std::shared_ptr<QHttpServerResponder> held = std::exchange(m_pendingPoll, nullptr);
+        held && m_pendingPollSocket
+        && m_pendingPollSocket->state() == QAbstractSocket::ConnectedState) {
+        writeError(*held, EngineIoError::BadRequest, m_pendingPollHeaders);
+    }
     attachWebSocket(socket);
     const QList<eio::Packet> queued = std::exchange(m_pollQueue, {});
     m_pollQueueBytes = 0;
@@ -180,6 +186,7 @@ void EngineIoSession::finishUpgrade()
 void EngineIoSession::abortUpgrade()
 {
     m_upgradeTimer.stop();
+    m_upgradeNoopTimer.stop();
     m_upgrading = false;
     if (QWebSocket *probe = m_probe) {
         m_probe = nullptr;
@@ -214,13 +221,16 @@ void EngineIoSession::handlePoll(QHttpServerResponder &&responder, const HttpHea
         // The held GET's connection is gone; this one replaces it.
         m_pendingPoll.reset();
     }
-    if (m_upgrading) {
-        writeHttpResponse(responder, HttpStatus::Ok, PollContentType, NoopPayload, headers);
-        return;
-    }
     m_pendingPollSocket = responder.socket();
     m_pendingPoll = std::make_shared<QHttpServerResponder>(std::move(responder));
     m_pendingPollHeaders = headers;
+    if (m_upgrading) {
+        // As the reference does, a GET that arrives during the upgrade is released with a noop
+        // on the next tick; if the upgrade completes first, it is refused like any later GET.
+        if (!m_upgradeNoopTimer.isActive())
+            m_upgradeNoopTimer.start(UpgradeNoopTickMs, this);
+        return;
+    }
     flushPoll();
 }
 
@@ -284,6 +294,10 @@ void EngineIoSession::timerEvent(QTimerEvent *event)
         onPingTimer();
     } else if (event->timerId() == m_upgradeTimer.timerId()) {
         abortUpgrade();
+    } else if (event->timerId() == m_upgradeNoopTimer.timerId()) {
+        m_upgradeNoopTimer.stop();
+        if (m_upgrading && m_pendingPoll)
+            answerPendingPoll(NoopPayload);
     } else if (event->timerId() == m_slowTimer.timerId()) {
         m_slowTimer.stop();
         if (bufferedBytes() > m_server->options().sendBufferLimit) {
@@ -406,6 +420,7 @@ void EngineIoSession::terminate(const QString &why, bool sendClose)
     m_state = State::Closed;
     m_pingTimer.stop();
     m_upgradeTimer.stop();
+    m_upgradeNoopTimer.stop();
     m_slowTimer.stop();
     if (QWebSocket *probe = m_probe) {
         m_probe = nullptr;
@@ -507,13 +522,12 @@ EngineIoError EngineIoServer::checkUpgrade(const QHttpServerRequest &request) co
     const QString sid = query.queryItemValue(u"sid"_s);
     if (sid.isEmpty())
         return EngineIoError::None;
-    const EngineIoSession *session = m_sessions.value(sid);
-    if (!session || !session->isOpen())
+    // A session that cannot be upgraded (already upgraded, or upgrading) still gets its
+    // WebSocket handshake, and the socket is closed at once, as by the reference server:
+    // clients that do not expect an HTTP error are not tripped up.
+    if (!m_sessions.contains(sid))
         return EngineIoError::UnknownSid;
-    if (!m_options.allowUpgrades || session->transport() != EngineIoSession::Transport::Polling
-        || session->m_probe)
-        return EngineIoError::BadRequest;
-    return EngineIoError::None;
+    return m_options.allowUpgrades ? EngineIoError::None : EngineIoError::BadRequest;
 }
 
 void EngineIoServer::handleWebSocket(QWebSocket *socket)

@@ -126,6 +126,7 @@ private:
 
     QBasicTimer m_pingTimer;
     QBasicTimer m_upgradeTimer;
+    QBasicTimer m_upgradeNoopTimer;
     QBasicTimer m_slowTimer;
 };
 

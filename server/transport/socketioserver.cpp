@@ -125,6 +125,15 @@ void SocketIoServer::onSession(EngineIoSession *session)
 
 void SocketIoServer::onPacket(Client *client, const sio::Packet &packet)
 {
+    if (packet.type != sio::PacketType::Connect) {
+        // Anything but CONNECT for a namespace the client is not connected to is a protocol
+        // violation; the reference server closes the connection at once.
+        const Socket *s = client->sockets.value(packet.nsp);
+        if (!s || !s->connected) {
+            client->session->close(reason::ParseError);
+            return;
+        }
+    }
     switch (packet.type) {
     case sio::PacketType::Connect:
         handleConnect(client, packet);
@@ -134,10 +143,7 @@ void SocketIoServer::onPacket(Client *client, const sio::Packet &packet)
         return;
     case sio::PacketType::Event:
     case sio::PacketType::BinaryEvent: {
-        // Packets for a namespace the client has not joined are ignored, as by the reference.
         const Socket *s = client->sockets.value(packet.nsp);
-        if (!s || !s->connected)
-            return;
         JsonArray args = packet.data.toArray();
         const QString event = args.takeFirst().toString();
         Q_EMIT eventReceived(s->id, event, args, packet.id);
@@ -146,8 +152,6 @@ void SocketIoServer::onPacket(Client *client, const sio::Packet &packet)
     case sio::PacketType::Ack:
     case sio::PacketType::BinaryAck: {
         Socket *s = client->sockets.value(packet.nsp);
-        if (!s || !s->connected)
-            return;
         const auto pending = s->pendingAcks.constFind(packet.id);
         if (pending == s->pendingAcks.constEnd())
             return;
