@@ -101,6 +101,13 @@ void Session::setReconnectOptions(std::chrono::milliseconds delay,
     m_socketOptions.reconnectionDelay = delay;
     m_socketOptions.reconnectionDelayMax = delayMax;
     m_socketOptions.randomizationFactor = randomization;
+    if (m_status != Status::SignedOut) {
+        SocketIoOptions options = m_client->options();
+        options.reconnectionDelay = delay;
+        options.reconnectionDelayMax = delayMax;
+        options.randomizationFactor = randomization;
+        m_client->setOptions(options);
+    }
 }
 
 void Session::setRequestTimeout(std::chrono::milliseconds timeout)

@@ -99,7 +99,7 @@ public:
 
     //! \brief The Socket.IO connection of the session (Community sends and listens on it).
     SocketIoClient *client() const { return m_client; }
-    //! \brief Reconnection settings for the next connection (tests shorten or fix delays).
+    //! \brief Reconnection delays, from the next attempt on (tests shorten or fix them).
     void setReconnectOptions(std::chrono::milliseconds delay, std::chrono::milliseconds delayMax,
                              double randomization);
     //! \brief How long REST calls and the first connection may take.

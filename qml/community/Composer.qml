@@ -172,6 +172,7 @@ Rectangle {
 
                 EmojiPicker {
                     id: picker
+                    objectName: "emojiPicker"
                     y: -height - 8
                     onPicked: (emoji) => root.insertText(emoji)
                 }
@@ -185,17 +186,20 @@ Rectangle {
                 border.width: input.activeFocus ? 1 : 0
                 border.color: Theme.accent
 
-                QQC2.ScrollView {
+                Flickable {
                     id: scroll
                     anchors.fill: parent
                     anchors.leftMargin: 6
                     anchors.rightMargin: 6
-                    QQC2.ScrollBar.horizontal.policy: QQC2.ScrollBar.AlwaysOff
+                    clip: true
+                    boundsBehavior: Flickable.StopAtBounds
+                    QQC2.ScrollBar.vertical: QQC2.ScrollBar {}
 
-                    QQC2.TextArea {
+                    // The flickable follows the cursor and its width wraps the text; a
+                    // ScrollView would change that width when its scroll bar shows.
+                    QQC2.TextArea.flickable: QQC2.TextArea {
                         id: input
                         objectName: "composerInput"
-                        width: scroll.availableWidth
                         placeholderText: Community.currentRoomName.length > 0
                                          ? qsTr("Message %1").arg(Community.currentRoomName)
                                          : qsTr("Write a message…")
