@@ -73,6 +73,20 @@ Gateway::Gateway(SocketIoServer *io, const auth::JwtVerifier *verifier, storage:
                     metrics->countMessagesOut(io->roomMembers(main, channel).size());
                 io->emitToRoom(main, channel, event, args, except);
             });
+    // Rare (presence, at most once per room per second): one packet per member.
+    connect(outbox, &domain::Outbox::toChannelExcept, io,
+            [io, main](const QString &channel, const QString &event, const JsonArray &args,
+                       const QList<domain::ConnectionId> &except) {
+                if (except.isEmpty()) {
+                    io->emitToRoom(main, channel, event, args);
+                    return;
+                }
+                const QList<SocketId> members = io->roomMembers(main, channel);
+                for (const SocketId member : members) {
+                    if (!except.contains(member))
+                        io->emitToSocket(member, event, args);
+                }
+            });
     connect(outbox, &domain::Outbox::errorSent, this,
             [metrics](events::ErrorCode code) { metrics->countError(code); });
     connect(rooms, &domain::RoomManager::messageAnnounced, this,

@@ -34,7 +34,8 @@ JsonObject messageJson(const storage::Message &message)
             {u"id"_s, JsonValue(message.id)},
             {u"roomId"_s, JsonValue(message.roomId)},
             {u"user"_s, JsonValue(userJson(message.author))},
-            {u"message"_s, JsonValue(message.text)},
+            // What was deleted is not shown to anyone.
+            {u"message"_s, message.deleted ? JsonValue(QString()) : JsonValue(message.text)},
             {u"type"_s, JsonValue(QString(storage::messageTypeName(message.type)))},
             {u"replyTo"_s, idOrNull(message.replyTo)},
             {u"clientId"_s, message.clientId.isEmpty() ? JsonValue() : JsonValue(message.clientId)},

@@ -27,6 +27,9 @@ Q_SIGNALS:
                       const chat::JsonArray &args);
     void toChannel(const QString &channel, const QString &event, const chat::JsonArray &args,
                    chat::domain::ConnectionId except);
+    //! As toChannel(), for several exceptions.
+    void toChannelExcept(const QString &channel, const QString &event, const chat::JsonArray &args,
+                         const QList<chat::domain::ConnectionId> &except);
     void ack(chat::domain::ConnectionId connection, qint64 ackId, const chat::JsonArray &args);
     void subscribe(chat::domain::ConnectionId connection, const QString &channel);
     void unsubscribe(chat::domain::ConnectionId connection, const QString &channel);

@@ -19,6 +19,13 @@ public:
     //! Counts an event for \a key at \a nowMs if it is within the limit; false (and nothing
     //! counted) when it is not. A limit of 0 or less means unlimited.
     bool tryAcquire(qint64 key, qint64 nowMs);
+    //! Holds a place for an event whose outcome is not known yet: false when the events in the
+    //! window plus the places held reach the limit. Follow with commit() or release().
+    bool tryReserve(qint64 key, qint64 nowMs);
+    //! The reserved event happened at \a nowMs.
+    void commit(qint64 key, qint64 nowMs);
+    //! The reserved event did not happen.
+    void release(qint64 key);
     int limit() const { return m_limit; }
     //! Drops the state of keys idle for a whole window.
     void prune(qint64 nowMs);
@@ -26,7 +33,14 @@ public:
 private:
     int m_limit;
     qint64 m_windowMs;
-    QHash<qint64, std::deque<qint64>> m_events;
+    struct Window
+    {
+        std::deque<qint64> events;
+        int reserved = 0;
+    };
+    Window &window(qint64 key, qint64 nowMs);
+
+    QHash<qint64, Window> m_events;
 };
 
 } // namespace chat::domain

@@ -52,11 +52,16 @@ RoomManager::RoomManager(storage::Store *store, Outbox *outbox, const Limits &li
       m_rateLimiter(limits.messagesPerMinute, 60 * 1000)
 {
     m_clock.start();
+    const QString presence = eventName(ServerEvent::RoomPresence);
     connect(&m_presence, &RoomPresence::announce, this,
-            [this](qint64 roomId, const JsonObject &payload) {
-                Q_EMIT m_outbox->toChannel(roomChannel(roomId),
-                                           eventName(ServerEvent::RoomPresence),
-                                           {JsonValue(payload)}, 0);
+            [this, presence](qint64 roomId, const JsonObject &payload,
+                             const QList<ConnectionId> &except) {
+                Q_EMIT m_outbox->toChannelExcept(roomChannel(roomId), presence,
+                                                 {JsonValue(payload)}, except);
+            });
+    connect(&m_presence, &RoomPresence::announceTo, this,
+            [this, presence](ConnectionId connection, const JsonObject &payload) {
+                Q_EMIT m_outbox->toConnection(connection, presence, {JsonValue(payload)});
             });
 }
 
@@ -222,7 +227,7 @@ void RoomManager::completeJoin(const Request &request, const storage::Room &room
     if (!state->rooms.contains(room.id)) {
         state->rooms.insert(room.id);
         Q_EMIT m_outbox->subscribe(request.connection.id, roomChannel(room.id));
-        m_presence.add(room.id, request.connection.ref());
+        m_presence.add(room.id, request.connection.ref(), request.connection.id);
     }
     const auto onPage = [this, request, room](storage::Result<storage::MessagePage> page) {
         if (!page)
@@ -266,9 +271,10 @@ void RoomManager::leave(ConnectionState &state, qint64 roomId)
     state.rooms.remove(roomId);
     Q_EMIT m_outbox->unsubscribe(state.connection.id, roomChannel(roomId));
     const qint64 userId = state.connection.user.userId;
-    if (m_presence.remove(roomId, userId)) {
+    if (m_presence.remove(roomId, userId, state.connection.id)) {
         // The user's last connection left: a typing indicator would otherwise stay on.
-        if (m_typingShown.remove({roomId, userId})) {
+        m_typingShown.remove({roomId, userId});
+        if (m_typing.remove({roomId, userId})) {
             Q_EMIT m_outbox->toChannel(roomChannel(roomId), eventName(ServerEvent::TypingHide),
                                        {JsonObject{{u"roomId"_s, JsonValue(roomId)},
                                                    {u"user"_s, userJson(state.connection.ref())}}},
@@ -320,7 +326,9 @@ void RoomManager::messageSend(const Request &request)
     if (!hasJoined(request.connection.id, message.roomId))
         return fail(request, ErrorCode::Forbidden, u"join the room first"_s);
     message.userId = request.connection.user.userId;
-    if (!m_rateLimiter.tryAcquire(message.userId, m_clock.elapsed()))
+    // Only stored messages count towards the limit; one in flight holds its place so that a
+    // burst cannot overshoot, and gives it back if it is refused.
+    if (!m_rateLimiter.tryReserve(message.userId, m_clock.elapsed()))
         return fail(request, ErrorCode::RateLimited,
                     u"at most %1 messages a minute"_s.arg(m_rateLimiter.limit()));
 
@@ -328,11 +336,14 @@ void RoomManager::messageSend(const Request &request)
         return storeMessage(request, message);
     m_store->messageById(message.replyTo, this,
                          [this, request, message](storage::Result<storage::Message> original) {
-                             if (!original && original.error().kind != storage::ErrorKind::NotFound)
-                                 return fail(request, original.error());
-                             if (!original || original->roomId != message.roomId)
+                             if (!original || original->roomId != message.roomId) {
+                                 m_rateLimiter.release(message.userId);
+                                 if (!original
+                                     && original.error().kind != storage::ErrorKind::NotFound)
+                                     return fail(request, original.error());
                                  return fail(request, ErrorCode::InvalidPayload,
                                              u"replyTo is not a message of this room"_s);
+                             }
                              storeMessage(request, message);
                          });
 }
@@ -341,6 +352,11 @@ void RoomManager::storeMessage(const Request &request, const storage::NewMessage
 {
     m_store->appendMessage(
             message, this, [this, request](storage::Result<storage::AppendResult> result) {
+                const qint64 userId = request.connection.user.userId;
+                if (!result || result->duplicate)
+                    m_rateLimiter.release(userId);
+                else
+                    m_rateLimiter.commit(userId, m_clock.elapsed());
                 if (!result)
                     return fail(request, result.error());
                 storage::Message stored = result->message;
@@ -493,12 +509,16 @@ void RoomManager::typing(const Request &request, bool start)
     const qint64 now = m_clock.elapsed();
     bool announce = true;
     if (start) {
+        // At most one typing:show per user and room every interval, whatever stops came
+        // in between.
         const auto last = m_typingShown.constFind(key);
         announce = last == m_typingShown.constEnd() || now - *last >= m_limits.typingIntervalMs;
-        if (announce)
+        if (announce) {
             m_typingShown.insert(key, now);
+            m_typing.insert(key);
+        }
     } else {
-        announce = m_typingShown.remove(key) > 0;
+        announce = m_typing.remove(key);
     }
     if (announce) {
         Q_EMIT m_outbox->toChannel(

@@ -89,8 +89,9 @@ private:
     RoomPresence m_presence;
     RateLimiter m_rateLimiter;
     QHash<ConnectionId, ConnectionState> m_connections;
-    // When each (room, user) last showed "typing", for the throttle.
+    // When each (room, user) last showed "typing", for the throttle, and who shows it now.
     QHash<QPair<qint64, qint64>, qint64> m_typingShown;
+    QSet<QPair<qint64, qint64>> m_typing;
     QElapsedTimer m_clock;
 };
 

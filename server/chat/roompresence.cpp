@@ -12,39 +12,42 @@ RoomPresence::RoomPresence(QObject *parent) : QObject(parent)
     m_clock.start();
 }
 
-bool RoomPresence::add(qint64 roomId, const storage::UserRef &user)
+bool RoomPresence::add(qint64 roomId, const storage::UserRef &user, ConnectionId connection)
 {
     Room &room = m_rooms[roomId];
     Online &entry = room.online[user.id];
     entry.user = user;
-    if (++entry.connections > 1)
-        return false;
-    room.order.append(user.id);
-    if (!room.left.removeOne(user.id))
-        room.joined.append(user);
-    schedule(roomId);
-    return true;
+    const bool cameOnline = ++entry.connections == 1;
+    if (cameOnline) {
+        room.order.append(user.id);
+        record(roomId, room, true, user);
+    }
+    // What room:users shows this connection now needs no announcement to it.
+    room.fresh.insert(connection, room.sequence);
+    return cameOnline;
 }
 
-bool RoomPresence::remove(qint64 roomId, qint64 userId)
+bool RoomPresence::remove(qint64 roomId, qint64 userId, ConnectionId connection)
 {
     const auto roomIt = m_rooms.find(roomId);
     if (roomIt == m_rooms.end())
         return false;
     Room &room = *roomIt;
+    room.fresh.remove(connection);
     const auto it = room.online.find(userId);
     if (it == room.online.end() || --it->connections > 0)
         return false;
+    const storage::UserRef user = it->user;
     room.online.erase(it);
     room.order.removeOne(userId);
-    const auto joinedHere = std::find_if(room.joined.begin(), room.joined.end(),
-                                         [userId](const auto &user) { return user.id == userId; });
-    if (joinedHere != room.joined.end())
-        room.joined.erase(joinedHere);
-    else
-        room.left.append(userId);
-    schedule(roomId);
+    record(roomId, room, false, user);
     return true;
+}
+
+void RoomPresence::record(qint64 roomId, Room &room, bool joined, const storage::UserRef &user)
+{
+    room.changes.append({++room.sequence, joined, user});
+    schedule(roomId);
 }
 
 int RoomPresence::total(qint64 roomId) const
@@ -77,6 +80,50 @@ void RoomPresence::schedule(qint64 roomId)
     QTimer::singleShot(int(wait), this, [this, roomId] { flush(roomId); });
 }
 
+JsonObject RoomPresence::payload(qint64 roomId, const Room &room, qint64 afterSequence) const
+{
+    // Net change per user: the first and the last of their changes in the window decide.
+    struct Net
+    {
+        bool firstJoined = false;
+        bool lastJoined = false;
+        qint64 lastSequence = 0;
+        storage::UserRef user;
+    };
+    QHash<qint64, Net> net;
+    QList<qint64> seen;
+    for (const Change &change : room.changes) {
+        if (change.sequence <= afterSequence)
+            continue;
+        auto it = net.find(change.user.id);
+        if (it == net.end()) {
+            it = net.insert(change.user.id, {change.joined, change.joined, 0, change.user});
+            seen.append(change.user.id);
+        }
+        it->lastJoined = change.joined;
+        it->lastSequence = change.sequence;
+    }
+    JsonArray joined;
+    JsonArray left;
+    for (const qint64 userId : std::as_const(seen)) {
+        const Net &change = net[userId];
+        if (change.firstJoined && change.lastJoined)
+            joined.append(userJson(change.user));
+        else if (!change.firstJoined && !change.lastJoined)
+            left.append(JsonValue(userId));
+    }
+    if (joined.isEmpty() && left.isEmpty())
+        return {};
+    JsonObject result{{u"roomId"_s, JsonValue(roomId)}};
+    const int count = int(room.online.size());
+    if (count <= ListLimit) {
+        result.insert(u"joined"_s, JsonValue(std::move(joined)));
+        result.insert(u"left"_s, JsonValue(std::move(left)));
+    }
+    result.insert(u"total"_s, JsonValue(count));
+    return result;
+}
+
 void RoomPresence::flush(qint64 roomId)
 {
     const auto it = m_rooms.find(roomId);
@@ -84,27 +131,27 @@ void RoomPresence::flush(qint64 roomId)
         return;
     Room &room = *it;
     room.scheduled = false;
-    if (room.joined.isEmpty() && room.left.isEmpty())
+    if (room.changes.isEmpty())
         return;
     room.lastSentAt = m_clock.elapsed();
-    const int count = int(room.online.size());
-    JsonObject payload{{u"roomId"_s, JsonValue(roomId)}};
-    if (count <= ListLimit) {
-        JsonArray joined;
-        joined.reserve(room.joined.size());
-        for (const storage::UserRef &user : std::as_const(room.joined))
-            joined.append(userJson(user));
-        JsonArray left;
-        left.reserve(room.left.size());
-        for (const qint64 userId : std::as_const(room.left))
-            left.append(JsonValue(userId));
-        payload.insert(u"joined"_s, JsonValue(std::move(joined)));
-        payload.insert(u"left"_s, JsonValue(std::move(left)));
+    const JsonObject everyone = payload(roomId, room, 0);
+    const bool listed = room.online.size() <= ListLimit;
+    QList<ConnectionId> fresh;
+    if (listed) {
+        // Connections that joined in this window have their snapshot: only what came after.
+        fresh = room.fresh.keys();
+        for (auto f = room.fresh.cbegin(); f != room.fresh.cend(); ++f) {
+            const JsonObject late = payload(roomId, room, f.value());
+            if (!late.isEmpty())
+                Q_EMIT announceTo(f.key(), late);
+        }
     }
-    payload.insert(u"total"_s, JsonValue(count));
-    room.joined.clear();
-    room.left.clear();
-    Q_EMIT announce(roomId, payload);
+    room.changes.clear();
+    room.fresh.clear();
+    if (!everyone.isEmpty())
+        Q_EMIT announce(roomId, everyone, fresh);
+    if (room.online.isEmpty())
+        m_rooms.erase(it);
 }
 
 } // namespace chat::domain

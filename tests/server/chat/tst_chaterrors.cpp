@@ -36,6 +36,7 @@ private Q_SLOTS:
     void refused();
     void messageLengthLimit();
     void rateLimited();
+    void refusedMessagesDoNotCountTowardsTheLimit();
     void unauthorizedAtConnect_data();
     void unauthorizedAtConnect();
     void tooManyConnections();
@@ -385,6 +386,30 @@ void tst_ChatErrors::rateLimited()
     // Another user is not limited by A's messages.
     CHAT_VERIFY_OK(b.say(general, u"my first"_s));
     QTRY_COMPARE(b.count(u"message:new"_s), 31);
+}
+
+void tst_ChatErrors::refusedMessagesDoNotCountTowardsTheLimit()
+{
+    ChatServerFixture fixture;
+    QString error;
+    QVERIFY2(fixture.start(&error), qPrintable(error));
+    ChatClient a(fixture.url());
+    QVERIFY(a.signIn(memberToken(1)));
+    const qint64 general = a.roomId(u"general"_s);
+    const qint64 aiTools = a.roomId(u"ai-tools"_s);
+    CHAT_VERIFY_OK(a.join(u"general"_s));
+    CHAT_VERIFY_OK(a.join(u"ai-tools"_s));
+    const qint64 elsewhere = a.say(aiTools, u"in another room"_s)[u"id"_s].toInteger();
+    QVERIFY(elsewhere > 0);
+    for (int i = 0; i < 30; ++i) {
+        const JsonValue refused = a.call(u"message:send"_s,
+                                         JsonObject{{u"roomId"_s, JsonValue(general)},
+                                                    {u"message"_s, u"bad reply"_s},
+                                                    {u"type"_s, u"text"_s},
+                                                    {u"replyTo"_s, JsonValue(elsewhere)}});
+        QCOMPARE(errorCode(refused), u"invalid_payload"_s);
+    }
+    CHAT_VERIFY_OK(a.say(general, u"a real message"_s));
 }
 
 void tst_ChatErrors::unauthorizedAtConnect_data()

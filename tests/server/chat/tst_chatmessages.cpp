@@ -46,6 +46,7 @@ private Q_SLOTS:
     void roomRead();
     void typing();
     void typingShowAtMostEvery2sWhileTyping();
+    void typingShowAtMostEvery2sAcrossStop();
     void nonMemberIsForbidden();
 
 private:
@@ -461,6 +462,24 @@ void tst_ChatMessages::typingShowAtMostEvery2sWhileTyping()
         const qint64 gap = shows.at(i).atMs - shows.at(i - 1).atMs;
         QVERIFY2(gap >= 1800, qPrintable(u"typing:show %1 ms after the previous one"_s.arg(gap)));
     }
+}
+
+void tst_ChatMessages::typingShowAtMostEvery2sAcrossStop()
+{
+    ChatClient *a = member(1);
+    ChatClient *b = member(2);
+    QVERIFY(a && b);
+    CHAT_VERIFY_OK(a->join(u"general"_s));
+    CHAT_VERIFY_OK(b->join(u"general"_s));
+    QElapsedTimer burst;
+    burst.start();
+    for (int i = 0; i < 5; ++i) {
+        CHAT_VERIFY_OK(a->call(u"typing:start"_s, roomPayload(m_general)));
+        CHAT_VERIFY_OK(a->call(u"typing:stop"_s, roomPayload(m_general)));
+    }
+    QVERIFY(b->sync());
+    QVERIFY2(burst.elapsed() < 2000, "the burst took longer than the throttle interval");
+    QCOMPARE(b->count(u"typing:show"_s), 1);
 }
 
 void tst_ChatMessages::nonMemberIsForbidden()

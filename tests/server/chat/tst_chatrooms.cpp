@@ -43,6 +43,7 @@ private Q_SLOTS:
     void joinSince();
     void presenceIsCoalesced();
     void presenceCountsUsersNotConnections();
+    void presenceIsNotSentToTheJoiner();
     void leave();
     void members();
     void eventsReachOnlyMembers();
@@ -400,6 +401,21 @@ void tst_ChatRooms::presenceCountsUsersNotConnections()
     QTRY_VERIFY(presenceIds(observer->payloads(u"room:presence"_s), u"left"_s).contains(2));
     QCOMPARE(presenceIds(observer->payloads(u"room:presence"_s), u"left"_s), QList<qint64>{2});
     QCOMPARE(observer->call(u"room:members"_s, roomPayload(m_general))[u"total"_s].toInteger(), 1);
+}
+
+void tst_ChatRooms::presenceIsNotSentToTheJoiner()
+{
+    ChatClient *observer = member(1);
+    ChatClient *joiner = member(2);
+    QVERIFY(observer && joiner);
+    CHAT_VERIFY_OK(observer->join(u"general"_s));
+    CHAT_VERIFY_OK(joiner->join(u"general"_s));
+    QTRY_VERIFY(presenceIds(observer->payloads(u"room:presence"_s), u"joined"_s).contains(2));
+    QVERIFY(joiner->sync());
+    QVERIFY2(!presenceIds(joiner->payloads(u"room:presence"_s), u"joined"_s).contains(2),
+             dump(joiner->payloads(u"room:presence"_s)).constData());
+    QVERIFY2(!presenceIds(observer->payloads(u"room:presence"_s), u"joined"_s).contains(1),
+             dump(observer->payloads(u"room:presence"_s)).constData());
 }
 
 void tst_ChatRooms::leave()
