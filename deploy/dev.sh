@@ -226,6 +226,9 @@ cmd_test() {
     install_packages "${PACKAGES[@]}" "${TEST_PACKAGES[@]}"
     log "npm ci in tests/node"
     (cd "$ROOT/tests/node" && npm ci --no-audit --no-fund)
+    # The bench's smoke test against the Node.js reference is registered when this is present.
+    log "npm ci in bench/reference"
+    (cd "$ROOT/bench/reference" && npm ci --no-audit --no-fund)
     configure_and_build all -DCHAT_WERROR=ON
     check_format
     start_services
