@@ -10,6 +10,7 @@
 #include "gateway.h"
 #include "httpapi.h"
 #include "httpserver.h"
+#include "iofrontend.h"
 #include "metrics.h"
 #include "socketioserver.h"
 #include "storage/sqlstore.h"
@@ -77,6 +78,23 @@ bool Server::start(QString *error)
     else if (!address.setAddress(m_config.host)) {
         *error = u"not an IP address: %1"_s.arg(m_config.host);
         return false;
+    }
+    const int ioThreads = m_config.effectiveIoThreads();
+    if (ioThreads > 0) {
+        // Direct WebSockets on I/O threads; everything else reaches m_http through it.
+        auto *frontend = new IoFrontend(m_io, {ioThreads, u"/socket.io/"_s}, this);
+        QString problem;
+        if (!frontend->start(address, m_config.port, ListenBacklog, &problem)) {
+            *error = u"cannot listen on %1:%2: %3"_s.arg(m_config.host)
+                             .arg(m_config.port)
+                             .arg(problem);
+            delete frontend;
+            return false;
+        }
+        m_port = frontend->serverPort();
+        m_http->bind(frontend);
+        m_frontend = frontend;
+        return true;
     }
     auto *listener = new QTcpServer(this);
     listener->setListenBacklogSize(ListenBacklog);
@@ -188,6 +206,9 @@ void Server::shutdown()
     if (m_stopping)
         return;
     m_stopping = true;
+    // The I/O threads let go of the listening socket before it is closed below.
+    if (m_frontend)
+        m_frontend->stopAccepting();
     const QList<QTcpServer *> listeners = m_http->servers();
     for (QTcpServer *listener : listeners)
         listener->close();

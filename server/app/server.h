@@ -11,6 +11,7 @@
 namespace chat::transport {
 class EngineIoServer;
 class HttpServer;
+class IoFrontend;
 class SocketIoServer;
 } // namespace chat::transport
 namespace chat::auth {
@@ -62,6 +63,8 @@ private:
     transport::EngineIoServer *m_engine = nullptr;
     transport::EngineIoServer *m_echoEngine = nullptr;
     transport::SocketIoServer *m_io = nullptr;
+    //! The listener when I/O threads serve it (ioThreads > 0).
+    QPointer<transport::IoFrontend> m_frontend;
     quint16 m_port = 0;
     bool m_stopping = false;
 };

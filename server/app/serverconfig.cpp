@@ -5,7 +5,9 @@
 #include <QtCore/QCoreApplication>
 #include <QtCore/QRegularExpression>
 #include <QtCore/QSettings>
+#include <QtCore/QThread>
 
+#include <algorithm>
 #include <functional>
 #include <limits>
 
@@ -14,6 +16,9 @@ using namespace Qt::StringLiterals;
 namespace chat::app {
 
 namespace {
+
+// The thread index is 8 bits of a connection handle; far more than a machine needs.
+constexpr int MaxIoThreads = 64;
 
 struct Option
 {
@@ -147,10 +152,25 @@ QList<Option> options()
             {u"slow-consumer-grace"_s, u"ms"_s,
              u"how long a client may stay over the send buffer limit (default 5000)"_s,
              integer(&ServerConfig::slowConsumerGraceMs, 0, 600000)},
+            {u"io-threads"_s, u"count"_s,
+             u"threads that accept connections and serve WebSocket sessions; 0 serves "
+             "everything in the main thread (default: one per core)"_s,
+             integer(&ServerConfig::ioThreads, 0, MaxIoThreads)},
     };
 }
 
 } // namespace
+
+int ServerConfig::effectiveIoThreads() const
+{
+    if (ioThreads >= 0)
+        return ioThreads;
+    bool ok = false;
+    const int fromEnvironment = qEnvironmentVariableIntValue("CHAT_IO_THREADS", &ok);
+    if (ok && fromEnvironment >= 0 && fromEnvironment <= MaxIoThreads)
+        return fromEnvironment;
+    return std::clamp(QThread::idealThreadCount(), 1, MaxIoThreads);
+}
 
 std::optional<ServerConfig> ServerConfig::parse(const QStringList &arguments,
                                                 const QProcessEnvironment &environment,

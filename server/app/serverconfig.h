@@ -45,6 +45,14 @@ struct ServerConfig
     int connectTimeoutMs = 45000;
     qint64 sendBufferLimit = 4 * 1024 * 1024;
     int slowConsumerGraceMs = 5000;
+    //! Threads that accept connections and serve direct WebSocket sessions, each with its own
+    //! epoll loop; 0 serves everything in the main thread with Qt's sockets. -1: the
+    //! environment's CHAT_IO_THREADS when set (so that a configuration built in code follows
+    //! it too), else one per core.
+    int ioThreads = -1;
+
+    //! ioThreads with -1 resolved.
+    int effectiveIoThreads() const;
 
     //! Parses \a arguments (argv, program name first). On --help or --version the text is put
     //! in \a message and nullopt is returned with an empty \a error.

@@ -146,8 +146,10 @@ void EngineIoSession::beginUpgrade(QWebSocket *probe)
 void EngineIoSession::onProbeText(const QString &text)
 {
     if (text == u"2probe"_s && !m_upgrading) {
-        // Answer at once: the client waits for 3probe before it pauses polling.
+        // Answer at once: the client waits for 3probe before it pauses polling. Flushed now,
+        // so that it is on the wire before the answer to any poll this turn handles.
         m_probe->sendTextMessage(u"3probe"_s);
+        m_probe->flush();
         m_upgrading = true;
         // A waiting GET is released with a noop on the next tick, so that the client's polling
         // can pause; if the upgrade completes first, it is refused like any later GET.
@@ -160,6 +162,16 @@ void EngineIoSession::onProbeText(const QString &text)
         return;
     }
     abortUpgrade();
+}
+
+void EngineIoSession::drainProbe()
+{
+    if (!m_probe)
+        return;
+    // Reads whatever the kernel holds for the probe now; QWebSocket handles it before this
+    // returns (its readyRead connection is direct).
+    if (auto *socket = m_probe->findChild<QTcpSocket *>())
+        socket->waitForReadyRead(0);
 }
 
 void EngineIoSession::finishUpgrade()
@@ -494,6 +506,13 @@ void EngineIoServer::handleHttpRequest(const QHttpServerRequest &request,
         return;
     }
     EngineIoSession *session = m_sessions.value(sid);
+    if (session && session->m_probe) {
+        // A client writes "2probe" and "5" on the WebSocket before its next request; with
+        // two connections this event loop may see the request first. It is answered in the
+        // state the client is in: the probe's frames are handled first.
+        session->drainProbe();
+        session = m_sessions.value(sid);
+    }
     if (!session) {
         writeError(responder, EngineIoError::UnknownSid, extraHeaders);
         return;

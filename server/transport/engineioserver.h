@@ -11,6 +11,7 @@
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
 
+#include <functional>
 #include <memory>
 
 class QHttpServerRequest;
@@ -82,6 +83,8 @@ private:
     void attachWebSocket(QWebSocket *socket);
     void beginUpgrade(QWebSocket *probe);
     void onProbeText(const QString &text);
+    //! Handles what the probe WebSocket has already received.
+    void drainProbe();
     void finishUpgrade();
     void abortUpgrade();
 
@@ -141,7 +144,16 @@ public:
     ~EngineIoServer() override;
 
     const EngineIoOptions &options() const { return m_options; }
-    qsizetype sessionCount() const { return m_sessions.size(); }
+    //! Open sessions, those that I/O threads serve for this endpoint included.
+    qsizetype sessionCount() const
+    {
+        return m_sessions.size() + (m_externalSessionCount ? m_externalSessionCount() : 0);
+    }
+    //! Counts the sessions of this endpoint that are served elsewhere (by I/O threads).
+    void setExternalSessionCount(std::function<qsizetype()> count)
+    {
+        m_externalSessionCount = std::move(count);
+    }
     EngineIoSession *session(const QString &sid) const { return m_sessions.value(sid); }
 
     //! A plain HTTP request (polling GET or POST) for this endpoint. \a extraHeaders (CORS)
@@ -172,6 +184,7 @@ private:
     EngineIoOptions m_options;
     QElapsedTimer m_clock;
     QHash<QString, EngineIoSession *> m_sessions;
+    std::function<qsizetype()> m_externalSessionCount;
 };
 
 } // namespace chat::transport

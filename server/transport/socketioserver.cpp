@@ -2,9 +2,12 @@
 #include "socketioserver.h"
 
 #include "engineioserver.h"
+#include "io/websocket.h"
+#include "iofrontend.h"
 #include "logging.h"
 
 #include <QtCore/QTimer>
+#include <QtCore/QVarLengthArray>
 
 using namespace Qt::StringLiterals;
 
@@ -18,21 +21,33 @@ struct SocketIoServer::Socket
     Client *client = nullptr;
     //! False while a CONNECT waits for approval.
     bool connected = false;
+    //! Kept only until the handlers have had it (connectRequested, socketConnected).
     Handshake handshake;
-    QSet<QString> rooms;
+    //! A socket is in a few rooms: a list costs far less than a hash (whose first allocation
+    //! has room for dozens of entries) and is as fast to search at that size.
+    QList<QString> rooms;
     //! Acknowledgement ids sent to the client → the requester's ids.
     QHash<qint64, qint64> pendingAcks;
     qint64 nextAckId = 0;
 };
 
+//! One Engine.IO session: served by Qt in this thread (session) or by an I/O thread (remote).
 struct SocketIoServer::Client
 {
-    explicit Client(EngineIoSession *s, int maxAttachments)
-        : session(s), decoder(maxAttachments) { }
+    EngineIoSession *session = nullptr;
+    //! Local sessions only: I/O threads decode their packets themselves.
+    std::unique_ptr<sio::Decoder> decoder;
+    quint64 remote = 0;
+    QVarLengthArray<Socket *, 2> sockets;
 
-    EngineIoSession *session;
-    sio::Decoder decoder;
-    QHash<QString, Socket *> sockets;
+    Socket *socketIn(const QString &nsp) const
+    {
+        for (Socket *s : sockets) {
+            if (s->nsp == nsp)
+                return s;
+        }
+        return nullptr;
+    }
 };
 
 namespace {
@@ -44,6 +59,26 @@ JsonArray eventArguments(const QString &event, const JsonArray &args)
     all.append(JsonValue(event));
     all.append(args);
     return all;
+}
+
+//! An encoded packet as the WebSocket frames of Engine.IO messages: the text with its '4',
+//! then one binary frame per attachment.
+QByteArray webSocketFrames(const sio::Encoded &encoded)
+{
+    QByteArray frames = io::serverFrame(io::Opcode::Text, encoded.text, '4');
+    for (const QByteArray &attachment : encoded.attachments)
+        frames.append(io::serverFrame(io::Opcode::Binary, attachment));
+    return frames;
+}
+
+quint16 closeCodeFor(const QString &why)
+{
+    // As the Qt sessions do: a broken or hopeless peer is dropped, others get a close frame.
+    if (why == reason::SlowConsumer || why == reason::ParseError)
+        return 0;
+    if (why == reason::ServerShuttingDown)
+        return io::closecode::GoingAway;
+    return io::closecode::Normal;
 }
 
 } // namespace
@@ -62,8 +97,16 @@ SocketIoServer::SocketIoServer(EngineIoServer *engine, QObject *parent)
 
 SocketIoServer::~SocketIoServer()
 {
+    if (m_frontend && m_engine)
+        m_engine->setExternalSessionCount({});
     qDeleteAll(m_sockets);
     qDeleteAll(m_clients);
+    qDeleteAll(m_remoteClients);
+}
+
+EngineIoServer *SocketIoServer::engine() const
+{
+    return m_engine.data();
 }
 
 void SocketIoServer::addNamespace(const QString &nsp, NamespaceOptions options)
@@ -81,36 +124,40 @@ QList<SocketId> SocketIoServer::roomMembers(const QString &nsp, const QString &r
     const auto ns = m_namespaces.constFind(nsp);
     if (ns == m_namespaces.constEnd())
         return {};
-    const QSet<SocketId> members = ns->rooms.value(room);
-    return {members.cbegin(), members.cend()};
+    const auto found = ns->rooms.constFind(room);
+    if (found == ns->rooms.constEnd())
+        return {};
+    return {found->members.cbegin(), found->members.cend()};
 }
 
 void SocketIoServer::onSession(EngineIoSession *session)
 {
-    auto *client = new Client(session, m_maxAttachments);
+    auto *client = new Client;
+    client->session = session;
+    client->decoder = std::make_unique<sio::Decoder>(m_maxAttachments);
     m_clients.insert(session, client);
 
     const auto onStatus = [this, client](sio::Decoder::Status status) {
         switch (status) {
         case sio::Decoder::Status::Packet:
-            onPacket(client, client->decoder.takePacket());
+            onPacket(client, client->decoder->takePacket(), nullptr);
             break;
         case sio::Decoder::Status::NeedMore:
             break;
         case sio::Decoder::Status::Error:
             qCDebug(lcSocketIo) << "closing" << client->session->id()
-                                << "on a malformed packet:" << client->decoder.errorString();
+                                << "on a malformed packet:" << client->decoder->errorString();
             client->session->close(reason::ParseError);
             break;
         }
     };
     connect(session, &EngineIoSession::textReceived, this,
             [client, onStatus](const QByteArray &text) {
-                onStatus(client->decoder.feedText(text));
+                onStatus(client->decoder->feedText(text));
             });
     connect(session, &EngineIoSession::binaryReceived, this,
             [client, onStatus](const QByteArray &bytes) {
-                onStatus(client->decoder.feedBinary(bytes));
+                onStatus(client->decoder->feedBinary(bytes));
             });
     connect(session, &EngineIoSession::closed, this, [this, session](const QString &why) {
         if (Client *gone = m_clients.take(session))
@@ -123,27 +170,31 @@ void SocketIoServer::onSession(EngineIoSession *session)
     });
 }
 
-void SocketIoServer::onPacket(Client *client, const sio::Packet &packet)
+void SocketIoServer::onPacket(Client *client, const sio::Packet &packet, const Handshake *handshake)
 {
-    if (packet.type != sio::PacketType::Connect) {
-        // Anything but CONNECT for a namespace the client is not connected to is a protocol
-        // violation; the reference server closes the connection at once.
-        const Socket *s = client->sockets.value(packet.nsp);
-        if (!s || !s->connected) {
-            client->session->close(reason::ParseError);
-            return;
-        }
-    }
     switch (packet.type) {
     case sio::PacketType::Connect:
-        handleConnect(client, packet);
+        if (client->session)
+            handleConnect(client, packet, client->session->handshake());
+        else
+            handleConnect(client, packet, handshake ? *handshake : Handshake());
         return;
     case sio::PacketType::Disconnect:
+        if (!client->socketIn(packet.nsp)) {
+            // As the reference: a packet for a namespace the client is not in is a client in
+            // an invalid state, and its connection is closed.
+            endSession(client, reason::ForcedClose);
+            return;
+        }
         handleDisconnectPacket(client, packet.nsp);
         return;
     case sio::PacketType::Event:
     case sio::PacketType::BinaryEvent: {
-        const Socket *s = client->sockets.value(packet.nsp);
+        const Socket *s = client->socketIn(packet.nsp);
+        if (!s || !s->connected) {
+            endSession(client, reason::ForcedClose);
+            return;
+        }
         JsonArray args = packet.data.toArray();
         const QString event = args.takeFirst().toString();
         Q_EMIT eventReceived(s->id, event, args, packet.id);
@@ -151,7 +202,11 @@ void SocketIoServer::onPacket(Client *client, const sio::Packet &packet)
     }
     case sio::PacketType::Ack:
     case sio::PacketType::BinaryAck: {
-        Socket *s = client->sockets.value(packet.nsp);
+        Socket *s = client->socketIn(packet.nsp);
+        if (!s || !s->connected) {
+            endSession(client, reason::ForcedClose);
+            return;
+        }
         const auto pending = s->pendingAcks.constFind(packet.id);
         if (pending == s->pendingAcks.constEnd())
             return;
@@ -162,12 +217,13 @@ void SocketIoServer::onPacket(Client *client, const sio::Packet &packet)
     }
     case sio::PacketType::ConnectError:
         // Only servers send CONNECT_ERROR.
-        client->session->close(reason::ParseError);
+        endSession(client, reason::ParseError);
         return;
     }
 }
 
-void SocketIoServer::handleConnect(Client *client, const sio::Packet &packet)
+void SocketIoServer::handleConnect(Client *client, const sio::Packet &packet,
+                                   const Handshake &handshake)
 {
     const auto ns = m_namespaces.constFind(packet.nsp);
     if (ns == m_namespaces.constEnd()) {
@@ -176,18 +232,19 @@ void SocketIoServer::handleConnect(Client *client, const sio::Packet &packet)
                     JsonObject{{u"message"_s, JsonValue(u"Invalid namespace"_s)}}});
         return;
     }
-    if (client->sockets.contains(packet.nsp))
+    if (client->socketIn(packet.nsp))
         return;
 
     auto *s = new Socket;
     s->id = m_nextId++;
-    s->nsp = packet.nsp;
+    // The namespace's own key: one string shared by all its sockets.
+    s->nsp = ns.key();
     s->sid = makeRandomId();
     s->client = client;
-    s->handshake = client->session->handshake();
-    s->handshake.nsp = packet.nsp;
+    s->handshake = handshake;
+    s->handshake.nsp = s->nsp;
     s->handshake.auth = packet.data.isObject() ? packet.data : JsonValue(JsonObject());
-    client->sockets.insert(packet.nsp, s);
+    client->sockets.append(s);
     m_sockets.insert(s->id, s);
 
     if (ns->options.requiresApproval)
@@ -205,7 +262,8 @@ void SocketIoServer::acceptConnection(SocketId id)
     m_namespaces[s->nsp].sockets.insert(id);
     sendPacket(s->client,
                {sio::PacketType::Connect, s->nsp, -1, JsonObject{{u"sid"_s, JsonValue(s->sid)}}});
-    Q_EMIT socketConnected(id, s->handshake);
+    const Handshake handshake = std::exchange(s->handshake, Handshake());
+    Q_EMIT socketConnected(id, handshake);
 }
 
 void SocketIoServer::rejectConnection(SocketId id, const JsonValue &data)
@@ -219,16 +277,29 @@ void SocketIoServer::rejectConnection(SocketId id, const JsonValue &data)
 
 void SocketIoServer::handleDisconnectPacket(Client *client, const QString &nsp)
 {
-    if (Socket *s = client->sockets.value(nsp))
+    if (Socket *s = client->socketIn(nsp))
         removeSocket(s, reason::ClientNamespaceDisconnect, false);
 }
 
 void SocketIoServer::closeClient(Client *client, const QString &why)
 {
-    const QList<Socket *> sockets = client->sockets.values();
+    const QVarLengthArray<Socket *, 2> sockets = client->sockets;
     for (Socket *s : sockets)
         removeSocket(s, why, false);
     delete client;
+}
+
+void SocketIoServer::endSession(Client *client, const QString &why)
+{
+    if (client->session) {
+        // Emits closed() at once, which ends the client through closeClient().
+        client->session->close(why);
+        return;
+    }
+    if (m_frontend)
+        m_frontend->closeSession(client->remote, closeCodeFor(why));
+    m_remoteClients.remove(client->remote);
+    closeClient(client, why);
 }
 
 void SocketIoServer::removeSocket(Socket *s, const QString &why, bool notifyClient)
@@ -236,18 +307,10 @@ void SocketIoServer::removeSocket(Socket *s, const QString &why, bool notifyClie
     if (notifyClient)
         sendPacket(s->client, {sio::PacketType::Disconnect, s->nsp, -1, JsonValue()});
     const auto ns = m_namespaces.find(s->nsp);
-    if (ns != m_namespaces.end()) {
+    if (ns != m_namespaces.end())
         ns->sockets.remove(s->id);
-        for (const QString &room : std::as_const(s->rooms)) {
-            const auto members = ns->rooms.find(room);
-            if (members == ns->rooms.end())
-                continue;
-            members->remove(s->id);
-            if (members->isEmpty())
-                ns->rooms.erase(members);
-        }
-    }
-    s->client->sockets.remove(s->nsp);
+    leaveAllRooms(s);
+    s->client->sockets.removeOne(s);
     m_sockets.remove(s->id);
     const SocketId id = s->id;
     const bool wasConnected = s->connected;
@@ -256,6 +319,23 @@ void SocketIoServer::removeSocket(Socket *s, const QString &why, bool notifyClie
         Q_EMIT socketDisconnected(id, why);
     else
         Q_EMIT connectAbandoned(id);
+}
+
+void SocketIoServer::leaveAllRooms(Socket *s)
+{
+    const auto ns = m_namespaces.find(s->nsp);
+    if (ns == m_namespaces.end())
+        return;
+    for (const QString &name : std::as_const(s->rooms)) {
+        const auto room = ns->rooms.find(name);
+        if (room == ns->rooms.end())
+            continue;
+        room->members.remove(s->id);
+        room->targets.reset();
+        if (room->members.isEmpty())
+            ns->rooms.erase(room);
+    }
+    s->rooms.clear();
 }
 
 void SocketIoServer::emitToSocket(SocketId id, const QString &event, const JsonArray &args)
@@ -288,20 +368,19 @@ void SocketIoServer::sendAck(SocketId id, qint64 ackId, const JsonArray &args)
 void SocketIoServer::emitToRoom(const QString &nsp, const QString &room, const QString &event,
                                 const JsonArray &args, SocketId except)
 {
-    const auto ns = m_namespaces.constFind(nsp);
-    if (ns == m_namespaces.constEnd())
+    const auto ns = m_namespaces.find(nsp);
+    if (ns == m_namespaces.end())
         return;
-    const auto members = ns->rooms.constFind(room);
-    if (members == ns->rooms.constEnd())
+    const auto found = ns->rooms.find(room);
+    if (found == ns->rooms.end())
         return;
+    if (!found->targets)
+        found->targets = targetsOf(found->members);
+    // Held here: a handler that joins or leaves meanwhile makes the room build new targets.
+    const std::shared_ptr<const Targets> targets = found->targets;
     // Encoded once for every member.
     const sio::Encoded encoded = sio::encode(sio::Packet::event(nsp, eventArguments(event, args)));
-    for (const SocketId id : *members) {
-        if (id == except)
-            continue;
-        if (const Socket *s = m_sockets.value(id))
-            sendEncoded(s->client, encoded);
-    }
+    sendToMany(*targets, encoded, except);
 }
 
 void SocketIoServer::broadcast(const QString &nsp, const QString &event, const JsonArray &args)
@@ -309,34 +388,82 @@ void SocketIoServer::broadcast(const QString &nsp, const QString &event, const J
     const auto ns = m_namespaces.constFind(nsp);
     if (ns == m_namespaces.constEnd())
         return;
+    const std::shared_ptr<const Targets> targets = targetsOf(ns->sockets);
     const sio::Encoded encoded = sio::encode(sio::Packet::event(nsp, eventArguments(event, args)));
-    for (const SocketId id : ns->sockets) {
+    sendToMany(*targets, encoded, 0);
+}
+
+void SocketIoServer::sendToMany(const Targets &targets, const sio::Encoded &encoded,
+                                SocketId except)
+{
+    // Looked up one by one: a send may close a session (a slow consumer) and end its sockets.
+    for (const SocketId id : targets.local) {
+        if (id == except)
+            continue;
         if (const Socket *s = m_sockets.value(id))
             sendEncoded(s->client, encoded);
     }
+    if (!m_frontend)
+        return;
+    const bool anyRemote = std::any_of(targets.remote.cbegin(), targets.remote.cend(),
+                                       [](const QList<quint64> &list) { return !list.isEmpty(); });
+    if (!anyRemote)
+        return;
+    const Socket *excluded = except ? m_sockets.value(except) : nullptr;
+    const quint64 exceptConn
+            = excluded && !excluded->client->session ? excluded->client->remote : 0;
+    m_frontend->broadcast(webSocketFrames(encoded), targets.remote, exceptConn);
+}
+
+std::shared_ptr<const SocketIoServer::Targets>
+SocketIoServer::targetsOf(const QSet<SocketId> &members) const
+{
+    auto targets = std::make_shared<Targets>();
+    const int threads = m_frontend ? m_frontend->threadCount() : 0;
+    targets->remote.resize(size_t(threads));
+    for (const SocketId id : members) {
+        const Socket *s = m_sockets.value(id);
+        if (!s)
+            continue;
+        if (s->client->session) {
+            targets->local.append(id);
+        } else {
+            const int thread = io::threadOf(s->client->remote);
+            if (thread < threads)
+                targets->remote[size_t(thread)].append(s->client->remote);
+        }
+    }
+    return targets;
 }
 
 void SocketIoServer::joinRoom(SocketId id, const QString &room)
 {
     Socket *s = socket(id);
-    if (!s || !s->connected)
+    if (!s || !s->connected || s->rooms.contains(room))
         return;
-    s->rooms.insert(room);
-    m_namespaces[s->nsp].rooms[room].insert(id);
+    Namespace &ns = m_namespaces[s->nsp];
+    auto found = ns.rooms.find(room);
+    if (found == ns.rooms.end())
+        found = ns.rooms.insert(room, Room());
+    // The room's key, so that every member shares one copy of the name.
+    s->rooms.append(found.key());
+    found->members.insert(id);
+    found->targets.reset();
 }
 
 void SocketIoServer::leaveRoom(SocketId id, const QString &room)
 {
     Socket *s = socket(id);
-    if (!s || !s->rooms.remove(room))
+    if (!s || !s->rooms.removeOne(room))
         return;
     Namespace &ns = m_namespaces[s->nsp];
-    const auto members = ns.rooms.find(room);
-    if (members == ns.rooms.end())
+    const auto found = ns.rooms.find(room);
+    if (found == ns.rooms.end())
         return;
-    members->remove(id);
-    if (members->isEmpty())
-        ns.rooms.erase(members);
+    found->members.remove(id);
+    found->targets.reset();
+    if (found->members.isEmpty())
+        ns.rooms.erase(found);
 }
 
 void SocketIoServer::disconnectSocket(SocketId id, bool closeSession)
@@ -345,7 +472,7 @@ void SocketIoServer::disconnectSocket(SocketId id, bool closeSession)
     if (!s)
         return;
     if (closeSession) {
-        s->client->session->close(reason::ForcedClose);
+        endSession(s->client, reason::ForcedClose);
         return;
     }
     removeSocket(s, reason::ServerNamespaceDisconnect, true);
@@ -353,7 +480,15 @@ void SocketIoServer::disconnectSocket(SocketId id, bool closeSession)
 
 void SocketIoServer::closeAll()
 {
-    m_engine->closeAll(reason::ServerShuttingDown);
+    if (m_engine)
+        m_engine->closeAll(reason::ServerShuttingDown);
+    if (m_remoteClients.isEmpty())
+        return;
+    if (m_frontend)
+        m_frontend->closeAllSessions(io::closecode::GoingAway);
+    const QHash<quint64, Client *> clients = std::exchange(m_remoteClients, {});
+    for (Client *client : clients)
+        closeClient(client, reason::ServerShuttingDown);
 }
 
 void SocketIoServer::sendPacket(Client *client, const sio::Packet &packet)
@@ -363,14 +498,60 @@ void SocketIoServer::sendPacket(Client *client, const sio::Packet &packet)
 
 void SocketIoServer::sendEncoded(Client *client, const sio::Encoded &encoded)
 {
-    client->session->sendText(encoded.text);
-    for (const QByteArray &attachment : encoded.attachments)
-        client->session->sendBinary(attachment);
+    if (client->session) {
+        client->session->sendText(encoded.text);
+        for (const QByteArray &attachment : encoded.attachments)
+            client->session->sendBinary(attachment);
+        return;
+    }
+    if (m_frontend)
+        m_frontend->send(client->remote, webSocketFrames(encoded));
 }
 
 SocketIoServer::Socket *SocketIoServer::socket(SocketId id) const
 {
     return m_sockets.value(id);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sessions of the I/O threads
+
+void SocketIoServer::attachFrontend(IoFrontend *frontend)
+{
+    m_frontend = frontend;
+    if (!m_engine)
+        return;
+    if (frontend)
+        m_engine->setExternalSessionCount([this] { return m_remoteClients.size(); });
+    else
+        m_engine->setExternalSessionCount({});
+}
+
+void SocketIoServer::remoteOpened(quint64 conn)
+{
+    auto *client = new Client;
+    client->remote = conn;
+    m_remoteClients.insert(conn, client);
+}
+
+void SocketIoServer::remotePacket(quint64 conn, const sio::Packet &packet,
+                                  const Handshake *handshake)
+{
+    if (Client *client = m_remoteClients.value(conn))
+        onPacket(client, packet, handshake);
+}
+
+void SocketIoServer::remoteClosed(quint64 conn, const QString &why)
+{
+    if (Client *client = m_remoteClients.take(conn))
+        closeClient(client, why);
+}
+
+void SocketIoServer::remoteConnectTimeout(quint64 conn)
+{
+    Client *client = m_remoteClients.value(conn);
+    if (client && client->sockets.isEmpty())
+        endSession(client, reason::ForcedClose);
 }
 
 } // namespace chat::transport

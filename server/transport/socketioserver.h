@@ -10,10 +10,14 @@
 #include <QtCore/QPointer>
 #include <QtCore/QSet>
 
+#include <memory>
+#include <vector>
+
 namespace chat::transport {
 
 class EngineIoServer;
 class EngineIoSession;
+class IoFrontend;
 
 struct NamespaceOptions
 {
@@ -29,6 +33,10 @@ struct NamespaceOptions
 //! handlers, tests) see of the network. They never touch a socket: they receive signals
 //! carrying a SocketId and answer through the slots below, which only take values, so that
 //! every connection works as well queued across threads as direct.
+//!
+//! Sessions come from the Engine.IO server (long-polling and WebSockets served by Qt in this
+//! thread) and, when there is one, from an IoFrontend (direct WebSockets served by I/O
+//! threads). Both kinds look the same to handlers and share namespaces and rooms.
 class SocketIoServer : public QObject
 {
     Q_OBJECT
@@ -42,6 +50,8 @@ public:
     void setConnectTimeout(int ms);
     //! Per-socket cap on attachments of one binary packet.
     void setMaxAttachments(int count) { m_maxAttachments = count; }
+
+    EngineIoServer *engine() const;
 
     qsizetype socketCount() const { return m_sockets.size(); }
     //! The sockets in a room of a namespace.
@@ -93,29 +103,59 @@ public Q_SLOTS:
     void closeAll();
 
 private:
+    friend class IoFrontend;
+
     struct Socket;
     struct Client;
+    //! Who a broadcast to a room goes to, by kind of session; built on the first broadcast
+    //! after the room changed, and shared with the I/O threads as it is.
+    struct Targets
+    {
+        //! Sockets of sessions served in this thread.
+        QList<SocketId> local;
+        //! Connection handles, one list per I/O thread.
+        std::vector<QList<quint64>> remote;
+    };
+    struct Room
+    {
+        QSet<SocketId> members;
+        std::shared_ptr<const Targets> targets;
+    };
     struct Namespace
     {
         NamespaceOptions options;
         QSet<SocketId> sockets;
-        QHash<QString, QSet<SocketId>> rooms;
+        QHash<QString, Room> rooms;
     };
 
     void onSession(EngineIoSession *session);
-    void onPacket(Client *client, const sio::Packet &packet);
-    void handleConnect(Client *client, const sio::Packet &packet);
+    void onPacket(Client *client, const sio::Packet &packet, const Handshake *handshake);
+    void handleConnect(Client *client, const sio::Packet &packet, const Handshake &handshake);
     void handleDisconnectPacket(Client *client, const QString &nsp);
     void closeClient(Client *client, const QString &reason);
+    //! Closes the client's Engine.IO session, which ends its sockets with \a reason.
+    void endSession(Client *client, const QString &reason);
     void removeSocket(Socket *socket, const QString &reason, bool notifyClient);
+    void leaveAllRooms(Socket *socket);
     void sendPacket(Client *client, const sio::Packet &packet);
     void sendEncoded(Client *client, const sio::Encoded &encoded);
+    void sendToMany(const Targets &targets, const sio::Encoded &encoded, SocketId except);
+    std::shared_ptr<const Targets> targetsOf(const QSet<SocketId> &members) const;
     Socket *socket(SocketId id) const;
 
-    EngineIoServer *m_engine;
+    // The sessions of I/O threads, as IoFrontend reports them.
+    void attachFrontend(IoFrontend *frontend);
+    void remoteOpened(quint64 conn);
+    void remotePacket(quint64 conn, const sio::Packet &packet, const Handshake *handshake);
+    void remoteClosed(quint64 conn, const QString &reason);
+    void remoteConnectTimeout(quint64 conn);
+
+    QPointer<EngineIoServer> m_engine;
+    QPointer<IoFrontend> m_frontend;
     QHash<QString, Namespace> m_namespaces;
     QHash<SocketId, Socket *> m_sockets;
     QHash<EngineIoSession *, Client *> m_clients;
+    QHash<quint64, Client *> m_remoteClients;
     SocketId m_nextId = 1;
     int m_connectTimeoutMs = 45000;
     int m_maxAttachments = 10;

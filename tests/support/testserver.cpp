@@ -2,8 +2,12 @@
 #include "testserver.h"
 
 #include "httpserver.h"
+#include "iofrontend.h"
 
+#include <QtCore/QThread>
 #include <QtNetwork/QTcpServer>
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -26,8 +30,29 @@ TestServer::TestServer(const EngineIoOptions &options, QObject *parent) : QObjec
 
 TestServer::~TestServer() = default;
 
+int TestServer::defaultIoThreads()
+{
+    bool ok = false;
+    const int fromEnvironment = qEnvironmentVariableIntValue("CHAT_IO_THREADS", &ok);
+    if (ok && fromEnvironment >= 0)
+        return fromEnvironment;
+    return std::max(1, QThread::idealThreadCount());
+}
+
 bool TestServer::start()
 {
+    if (m_ioThreads > 0) {
+        auto *frontend = new IoFrontend(m_io, {m_ioThreads, u"/socket.io/"_s}, this);
+        QString error;
+        if (!frontend->start(QHostAddress::LocalHost, 0, 1024, &error)) {
+            qWarning("TestServer: %s", qPrintable(error));
+            delete frontend;
+            return false;
+        }
+        m_port = frontend->serverPort();
+        m_http->bind(frontend);
+        return true;
+    }
     auto *listener = new QTcpServer(this);
     listener->setListenBacklogSize(1024);
     if (!listener->listen(QHostAddress::LocalHost, 0))

@@ -24,12 +24,22 @@ namespace chat::test {
 //! - "join" (room) joins a room; "to-room" (room, event, ...args) emits to the room
 //! - "binary-please" () → "binary" (<bytes 1,2,3>, "ok")
 //! - "kick-me" () → the whole Engine.IO session is closed (the client should reconnect)
+//!
+//! Like the server, it runs with I/O threads (direct WebSockets served off this thread) or
+//! without (everything on Qt's sockets in this thread): CHAT_IO_THREADS in the environment
+//! chooses, else one thread per core, unless setIoThreads() says otherwise.
 class TestServer : public QObject
 {
     Q_OBJECT
 public:
     explicit TestServer(const transport::EngineIoOptions &options = {}, QObject *parent = nullptr);
     ~TestServer() override;
+
+    //! Before start(): 0 for none.
+    void setIoThreads(int threads) { m_ioThreads = threads; }
+    int ioThreads() const { return m_ioThreads; }
+    //! The threads the environment asks for (CHAT_IO_THREADS), else one per core.
+    static int defaultIoThreads();
 
     bool start();
     quint16 port() const { return m_port; }
@@ -47,6 +57,7 @@ private:
     transport::EngineIoServer *m_engine = nullptr;
     transport::SocketIoServer *m_io = nullptr;
     quint16 m_port = 0;
+    int m_ioThreads = defaultIoThreads();
     qint64 m_nextRequest = 1;
 };
 
