@@ -50,6 +50,7 @@ die() {
 usage() {
     cat >&2 <<EOF
 Usage: $0 run [server options]   install packages, build, start build/server/chat-server
+       $0 app [app options]      install packages, build, start the desktop app build/client/chat-client
        $0 test                   install packages, build with -Werror, check format, run ctest
 EOF
     exit 2
@@ -222,6 +223,13 @@ cmd_run() {
     exec "$BUILD_DIR/server/chat-server" "$@"
 }
 
+cmd_app() {
+    install_packages "${PACKAGES[@]}"
+    configure_and_build chat-client
+    log "starting $BUILD_DIR/client/chat-client $*"
+    exec "$BUILD_DIR/client/chat-client" "$@"
+}
+
 cmd_test() {
     install_packages "${PACKAGES[@]}" "${TEST_PACKAGES[@]}"
     log "npm ci in tests/node"
@@ -246,6 +254,7 @@ main() {
     shift
     case "$command" in
     run) cmd_run "$@" ;;
+    app) cmd_app "$@" ;;
     test)
         [[ $# -eq 0 ]] || usage
         cmd_test
