@@ -267,7 +267,8 @@ void Session::registerAccount(const QString &server, const QString &username,
     static const QRegularExpression usernamePattern(u"^[A-Za-z0-9._-]{3,32}$"_s);
     if (!usernamePattern.match(username.trimmed()).hasMatch()) {
         setError(Error::InvalidInput,
-                 tr("A username has 3 to 32 letters, digits, dots, dashes or underscores."));
+                 tr("A username has 3 to 32 characters: letters a-z, digits, dots, dashes "
+                    "or underscores."));
         return;
     }
     if (password.size() < 8) {

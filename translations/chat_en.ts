@@ -29,16 +29,16 @@
     </message>
     <message numerus="yes">
         <source>%n character(s) over the limit</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n character over the limit</numerusform>
+            <numerusform>%n characters over the limit</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n character(s) left</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n character left</numerusform>
+            <numerusform>%n characters left</numerusform>
         </translation>
     </message>
     <message>
@@ -70,9 +70,9 @@
     </message>
     <message numerus="yes">
         <source>Reconnecting in %n s…</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Reconnecting in %n s…</numerusform>
+            <numerusform>Reconnecting in %n s…</numerusform>
         </translation>
     </message>
     <message>
@@ -88,9 +88,9 @@
     <name>ConnectionBanner</name>
     <message numerus="yes">
         <source>%n message(s) will be sent when the connection is back.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n message will be sent when the connection is back.</numerusform>
+            <numerusform>%n messages will be sent when the connection is back.</numerusform>
         </translation>
     </message>
     <message>
@@ -176,9 +176,9 @@
     </message>
     <message numerus="yes">
         <source>%n online</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n online</numerusform>
+            <numerusform>%n online</numerusform>
         </translation>
     </message>
     <message>
@@ -219,6 +219,10 @@
     </message>
     <message>
         <source>Everyone in the room will see that it was deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -273,6 +277,10 @@
     </message>
     <message>
         <source>Sign out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -405,9 +413,9 @@
     </message>
     <message numerus="yes">
         <source>%1 and %n other(s) are typing…</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 and %n other are typing…</numerusform>
+            <numerusform>%1 and %n others are typing…</numerusform>
         </translation>
     </message>
 </context>
@@ -430,9 +438,9 @@
     </message>
     <message numerus="yes">
         <source>and %n more</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>and %n more</numerusform>
+            <numerusform>and %n more</numerusform>
         </translation>
     </message>
 </context>
@@ -534,10 +542,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>A username has 3 to 32 letters, digits, dots, dashes or underscores.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>A password has at least 8 characters.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -555,6 +559,10 @@
     </message>
     <message>
         <source>The site did not give a chat token (HTTP %1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A username has 3 to 32 characters: letters a-z, digits, dots, dashes or underscores.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

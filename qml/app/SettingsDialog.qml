@@ -15,7 +15,6 @@ QQC2.Dialog {
     width: Math.min(440, parent ? parent.width - 32 : 440)
     modal: true
     title: qsTr("Settings")
-    standardButtons: QQC2.Dialog.Close
     padding: 20
 
     background: Rectangle {
@@ -23,6 +22,15 @@ QQC2.Dialog {
         color: Theme.surface
         border.width: 1
         border.color: Theme.border
+    }
+
+    footer: QQC2.DialogButtonBox {
+        alignment: Qt.AlignRight
+        background: null
+        QQC2.Button {
+            text: qsTr("Close")
+            QQC2.DialogButtonBox.buttonRole: QQC2.DialogButtonBox.RejectRole
+        }
     }
 
     header: Text {

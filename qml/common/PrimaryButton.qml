@@ -15,21 +15,29 @@ QQC2.Button {
     font.pixelSize: Theme.fontSize
     font.weight: Font.DemiBold
 
-    contentItem: Row {
-        spacing: 8
-        QQC2.BusyIndicator {
-            visible: root.busy
-            running: root.busy
-            width: 20
-            height: 20
-            anchors.verticalCenter: parent.verticalCenter
-        }
-        Text {
-            text: root.text
-            font: root.font
-            color: root.secondary ? Theme.accent : Theme.accentText
-            opacity: root.enabled ? 1 : 0.6
-            anchors.verticalCenter: parent.verticalCenter
+    contentItem: Item {
+        implicitWidth: row.implicitWidth
+        implicitHeight: row.implicitHeight
+
+        Row {
+            id: row
+            anchors.centerIn: parent
+            spacing: 8
+
+            QQC2.BusyIndicator {
+                visible: root.busy
+                running: root.busy
+                width: 20
+                height: 20
+                anchors.verticalCenter: parent.verticalCenter
+            }
+            Text {
+                text: root.text
+                font: root.font
+                color: root.secondary ? Theme.accent : Theme.accentText
+                opacity: root.enabled ? 1 : 0.75
+                anchors.verticalCenter: parent.verticalCenter
+            }
         }
     }
 

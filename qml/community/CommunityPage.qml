@@ -151,11 +151,12 @@ Item {
         }
     }
 
+    // Above the composer, where the eyes are when a message was just sent.
     Toast {
         id: toast
         anchors.horizontalCenter: parent.horizontalCenter
-        anchors.top: parent.top
-        anchors.topMargin: 76
+        anchors.bottom: parent.bottom
+        anchors.bottomMargin: 110
         width: Math.min(implicitWidth, root.width - 32)
         z: 10
     }

@@ -174,7 +174,10 @@ Rectangle {
                     id: picker
                     objectName: "emojiPicker"
                     y: -height - 8
-                    onPicked: (emoji) => root.insertText(emoji)
+                    onPicked: (emoji) => {
+                        close()
+                        root.insertText(emoji)
+                    }
                 }
             }
 

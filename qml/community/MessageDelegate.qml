@@ -235,6 +235,7 @@ Item {
 
             Row {
                 id: actions
+                objectName: "messageActions"
                 visible: (hover.hovered || actions.childrenHovered) && root.stored && !root.deleted
                 readonly property bool childrenHovered: replyButton.hovered || editButton.hovered || deleteButton.hovered
                 spacing: 2
@@ -243,6 +244,7 @@ Item {
 
                 IconButton {
                     id: replyButton
+                    objectName: "replyAction"
                     size: 28
                     glyph: "↩"
                     tip: qsTr("Reply")
@@ -250,6 +252,7 @@ Item {
                 }
                 IconButton {
                     id: editButton
+                    objectName: "editAction"
                     visible: root.own
                     size: 28
                     glyph: "✎"
@@ -258,6 +261,7 @@ Item {
                 }
                 IconButton {
                     id: deleteButton
+                    objectName: "deleteAction"
                     visible: root.own
                     size: 28
                     glyph: "✕"

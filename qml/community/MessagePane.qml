@@ -19,6 +19,10 @@ Rectangle {
     signal usersRequested()
     signal settingsRequested()
 
+    //! The delete confirmation's width. Its text is laid out to this width directly: bound to
+    //! the dialog's own width, the popup's first layout reported a binding loop.
+    readonly property real dialogWidth: Math.min(400, width - 32)
+
     objectName: "messagePane"
     color: Theme.chatBackground
 
@@ -185,9 +189,16 @@ Rectangle {
                 boundsBehavior: Flickable.StopAtBounds
                 bottomMargin: 8
                 topMargin: 8
-                QQC2.ScrollBar.vertical: QQC2.ScrollBar {}
+                QQC2.ScrollBar.vertical: QQC2.ScrollBar {
+                    id: verticalScrollBar
+                }
 
                 readonly property bool nearTop: contentHeight > 0 && contentY - originY < 600
+                //! How far the view is from its bottom edge, where the newest messages are.
+                readonly property real distanceFromNewest: originY + contentHeight + bottomMargin - contentY - height
+                readonly property bool atNewest: distanceFromNewest < 48
+                //! The user reads the newest messages: new ones keep the view at the bottom.
+                property bool followNewest: true
 
                 function loadMoreIfNeeded(): void {
                     if (Community.messages.hasMore && !Community.messages.loadingOlder
@@ -195,8 +206,23 @@ Rectangle {
                         Community.loadOlder()
                 }
 
-                onContentYChanged: loadMoreIfNeeded()
+                onContentYChanged: {
+                    if (moving || verticalScrollBar.pressed)
+                        followNewest = atNewest
+                    loadMoreIfNeeded()
+                }
                 onCountChanged: Qt.callLater(loadMoreIfNeeded)
+
+                Connections {
+                    target: Community.messages
+                    function onRowsInserted(parent: var, first: int, last: int): void {
+                        if (first === 0 && messageList.followNewest)
+                            Qt.callLater(messageList.positionViewAtBeginning)
+                    }
+                    function onModelReset(): void {
+                        messageList.followNewest = true
+                    }
+                }
 
                 delegate: MessageDelegate {
                     id: messageDelegate
@@ -263,14 +289,17 @@ Rectangle {
             QQC2.AbstractButton {
                 id: toLatest
                 objectName: "latestButton"
-                visible: !messageList.atYEnd && messageList.count > 0
+                visible: !messageList.atNewest && messageList.count > 0
                 anchors.right: parent.right
                 anchors.bottom: parent.bottom
                 anchors.margins: 16
                 implicitWidth: 40
                 implicitHeight: 40
                 hoverEnabled: true
-                onClicked: messageList.positionViewAtBeginning()
+                onClicked: {
+                    messageList.followNewest = true
+                    messageList.positionViewAtBeginning()
+                }
                 QQC2.ToolTip.visible: hovered
                 QQC2.ToolTip.text: qsTr("Newest messages")
                 background: Rectangle {
@@ -296,7 +325,10 @@ Rectangle {
         Composer {
             id: composer
             Layout.fillWidth: true
-            onSent: messageList.positionViewAtBeginning()
+            onSent: {
+                messageList.followNewest = true
+                messageList.positionViewAtBeginning()
+            }
         }
     }
 
@@ -352,16 +384,36 @@ Rectangle {
 
         objectName: "deleteDialog"
         anchors.centerIn: parent
-        width: Math.min(400, root.width - 32)
+        width: root.dialogWidth
         modal: true
         title: qsTr("Delete this message?")
-        standardButtons: QQC2.Dialog.Cancel | QQC2.Dialog.Ok
         onAccepted: Community.deleteMessage(messageId)
 
+        footer: RowLayout {
+            spacing: 8
+
+            Item {
+                Layout.fillWidth: true
+            }
+            QQC2.Button {
+                text: qsTr("Cancel")
+                Layout.bottomMargin: 12
+                onClicked: deleteDialog.reject()
+            }
+            QQC2.Button {
+                objectName: "confirmDelete"
+                text: qsTr("Delete")
+                Layout.bottomMargin: 12
+                Layout.rightMargin: 12
+                onClicked: deleteDialog.accept()
+            }
+        }
+
         QQC2.Label {
+            id: deleteText
+            width: root.dialogWidth - deleteDialog.leftPadding - deleteDialog.rightPadding
             text: qsTr("Everyone in the room will see that it was deleted.")
             wrapMode: Text.Wrap
-            width: deleteDialog.availableWidth
         }
     }
 }

@@ -92,6 +92,8 @@ Item {
                                 color: Theme.text
                                 font.pixelSize: 22
                                 font.weight: Font.Bold
+                                wrapMode: Text.Wrap
+                                Layout.fillWidth: true
                             }
                             Text {
                                 text: root.registering && root.method === 0

@@ -81,15 +81,15 @@ QString TestServer::url() const
     return u"http://127.0.0.1:%1"_s.arg(m_port);
 }
 
-QQuickItem *findItem(QQuickItem *root, const QString &name)
+QQuickItem *findItem(QQuickItem *root, const QString &name, bool hiddenToo)
 {
     if (!root)
         return nullptr;
-    if (root->objectName() == name && root->isVisible())
+    if (root->objectName() == name && (hiddenToo || root->isVisible()))
         return root;
     const QList<QQuickItem *> children = root->childItems();
     for (QQuickItem *child : children) {
-        if (QQuickItem *found = findItem(child, name))
+        if (QQuickItem *found = findItem(child, name, hiddenToo))
             return found;
     }
     return nullptr;

@@ -55,9 +55,9 @@ private:
     int m_rateLimit = 1000;
 };
 
-//! \brief The visible item named \a name under \a root (through Loaders and StackViews,
-//! whose items are not QObject children of the view), or null.
-QQuickItem *findItem(QQuickItem *root, const QString &name);
+//! \brief The item named \a name under \a root (through Loaders and StackViews, whose items
+//! are not QObject children of the view), or null; hidden items only if \a hiddenToo.
+QQuickItem *findItem(QQuickItem *root, const QString &name, bool hiddenToo = false);
 
 //! \brief POST /api/v1/auth/register; the token, or empty on failure.
 QString registerAccount(const QString &server, const QString &username, const QString &password,

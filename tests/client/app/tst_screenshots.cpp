@@ -50,11 +50,18 @@ private Q_SLOTS:
     void cleanupTestCase();
     void layouts_data();
     void layouts();
+    void reconnecting_data();
+    void reconnecting();
+    void signIn_data();
+    void signIn();
 
 private:
     QQuickWindow *window() const;
     QQuickItem *find(const QString &name) const;
     bool rendered();
+    //! Saves the window as <tag>.png under the build folder, after checking it is a picture.
+    void save();
+    void setTheme(bool dark);
 
     apptest::TestServer m_server;
     QTemporaryDir m_settingsDir;
@@ -164,6 +171,32 @@ bool tst_Screenshots::rendered()
     return swapped.wait(5000);
 }
 
+void tst_Screenshots::setTheme(bool dark)
+{
+    m_context->preferences()->setTheme(dark ? Preferences::Theme::Dark : Preferences::Theme::Light);
+}
+
+void tst_Screenshots::save()
+{
+    // A toast that fades in or out would be caught half drawn.
+    if (QQuickItem *toast = apptest::findItem(window()->contentItem(), u"toast"_s, true)) {
+        const bool shown = !toast->property("message").toString().isEmpty();
+        QTRY_COMPARE(toast->opacity(), shown ? 1.0 : 0.0);
+    }
+    QVERIFY(rendered());
+    QQuickWindow *win = window();
+    const QImage image = win->grabWindow();
+    QCOMPARE(image.size(), win->size() * win->devicePixelRatio());
+    const int colours = distinctColours(image);
+    QVERIFY2(colours > 200, qPrintable(u"only %1 colours: a blank picture?"_s.arg(colours)));
+
+    const QString dir = QStringLiteral(CHAT_SCREENSHOT_DIR);
+    QVERIFY(QDir().mkpath(dir));
+    const QString file = dir + u'/' + QString::fromLatin1(QTest::currentDataTag()) + u".png"_s;
+    QVERIFY2(image.save(file), qPrintable(file));
+    qInfo("saved %s", qPrintable(file));
+}
+
 void tst_Screenshots::layouts_data()
 {
     QTest::addColumn<QSize>("size");
@@ -183,7 +216,7 @@ void tst_Screenshots::layouts()
     QFETCH(bool, dark);
     QFETCH(QString, language);
 
-    m_context->preferences()->setTheme(dark ? Preferences::Theme::Dark : Preferences::Theme::Light);
+    setTheme(dark);
     m_context->preferences()->setLanguage(language);
     QQuickWindow *win = window();
     win->resize(size);
@@ -200,18 +233,9 @@ void tst_Screenshots::layouts()
     // Someone is typing while the picture is taken.
     m_peers.at(2)->startTyping(m_general);
     QTRY_VERIFY_WITH_TIMEOUT(!m_context->community()->typingNames().isEmpty(), 5000);
-    QVERIFY(rendered());
-
-    const QImage image = win->grabWindow();
-    QCOMPARE(image.size(), size * win->devicePixelRatio());
-    const int colours = distinctColours(image);
-    QVERIFY2(colours > 200, qPrintable(u"only %1 colours: a blank picture?"_s.arg(colours)));
-
-    const QString dir = QStringLiteral(CHAT_SCREENSHOT_DIR);
-    QVERIFY(QDir().mkpath(dir));
-    const QString file = dir + u'/' + QString::fromLatin1(QTest::currentDataTag()) + u".png"_s;
-    QVERIFY2(image.save(file), qPrintable(file));
-    qInfo("saved %s", qPrintable(file));
+    save();
+    if (QTest::currentTestFailed())
+        return;
 
     // The next shot starts from the room list again.
     if (size.width() < 680) {
@@ -219,6 +243,55 @@ void tst_Screenshots::layouts()
         QTRY_VERIFY(!m_context->community()->roomVisible());
         QTRY_VERIFY(!find(u"stack"_s)->property("busy").toBool());
     }
+}
+
+void tst_Screenshots::reconnecting_data()
+{
+    QTest::addColumn<bool>("dark");
+    QTest::newRow("reconnecting-light") << false;
+}
+
+void tst_Screenshots::reconnecting()
+{
+    QFETCH(bool, dark);
+    setTheme(dark);
+    m_context->preferences()->setLanguage(u"vi"_s);
+    window()->resize(1280, 800);
+    Session *session = m_context->session();
+    session->setReconnectOptions(std::chrono::seconds(30), std::chrono::seconds(30), 0);
+    QVERIFY(m_server.stop());
+    QTRY_COMPARE(session->connection(), Session::Connection::Reconnecting);
+    QVERIFY(m_context->community()->sendMessage(u"Mình gửi lúc mất mạng, có lên không?"_s));
+    QTRY_VERIFY(session->reconnectSeconds() > 0);
+    save();
+    QVERIFY(m_server.start());
+    session->reconnectNow();
+    QTRY_COMPARE_WITH_TIMEOUT(m_context->community()->pendingCount(), 0, 10000);
+}
+
+void tst_Screenshots::signIn_data()
+{
+    QTest::addColumn<QSize>("size");
+    QTest::addColumn<bool>("dark");
+
+    QTest::newRow("signin-light") << QSize(1280, 800) << false;
+    QTest::newRow("signin-narrow-dark") << QSize(390, 780) << true;
+}
+
+void tst_Screenshots::signIn()
+{
+    QFETCH(QSize, size);
+    QFETCH(bool, dark);
+    setTheme(dark);
+    m_context->preferences()->setLanguage(u"vi"_s);
+    window()->resize(size);
+    QTRY_COMPARE(window()->size(), size);
+    m_context->session()->signOut();
+    // A failed attempt shows how errors look.
+    m_context->session()->signIn(m_server.url(), u"lan"_s, u"wrong password"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(m_context->session()->error(), Session::Error::WrongPassword, 10000);
+    QTRY_VERIFY(find(u"signInError"_s));
+    save();
 }
 
 QTEST_MAIN(tst_Screenshots)

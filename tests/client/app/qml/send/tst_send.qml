@@ -119,6 +119,7 @@ TestCase {
         const emoji = first.emoji
         mouseClick(first)
         compare(input.text, "Vui quá " + emoji)
+        tryVerify(() => !picker.visible)
         keyClick(Qt.Key_Return)
         tryVerify(() => TestBackend.peerReceived("Vui quá " + emoji), 10000)
     }
@@ -134,5 +135,50 @@ TestCase {
         compare(shown.authorName, "Peer")
         verify(!shown.own)
         tryCompare(findChild(page, "typingIndicator"), "label", "")
+    }
+
+    function delegateOf(messageId: real): Item {
+        const list = findChild(page, "messageList")
+        const row = Community.messages.rowOf(messageId)
+        if (row < 0)
+            return null
+        list.positionViewAtIndex(row, ListView.Center)
+        return list.itemAtIndex(row)
+    }
+
+    function test_6_editAndDeleteOwnMessage(): void {
+        const input = findChild(page, "composerInput")
+        input.forceActiveFocus()
+        typeText("to be changed")
+        keyClick(Qt.Key_Return)
+        tryVerify(() => TestBackend.peerReceived("to be changed"), 10000)
+        tryVerify(() => Community.messageText(Community.messages.lastEditableId()) === "to be changed")
+        const id = Community.messages.lastEditableId()
+
+        // Up in the empty composer edits the last own message; Enter saves.
+        compare(input.text, "")
+        keyClick(Qt.Key_Up)
+        verify(findChild(page, "composerContext").visible)
+        compare(input.text, "to be changed")
+        keyClick(Qt.Key_End)
+        typeText(", edited")
+        keyClick(Qt.Key_Return)
+        tryVerify(() => TestBackend.peerReceived("to be changed") && delegateOf(id) !== null
+                  && delegateOf(id).edited, 10000)
+        compare(delegateOf(id).text, "to be changed, edited")
+        verify(!findChild(page, "composerContext").visible)
+        compare(input.text, "")
+
+        // Pointing at it shows its actions; delete asks first.
+        const shown = delegateOf(id)
+        mouseMove(findChild(shown, "bubble"))
+        const actions = findChild(shown, "messageActions")
+        tryVerify(() => actions.visible)
+        mouseClick(findChild(shown, "deleteAction"))
+        const dialog = findChild(page, "deleteDialog")
+        tryVerify(() => dialog.opened)
+        mouseClick(findChild(page, "confirmDelete"))
+        tryVerify(() => delegateOf(id) !== null && delegateOf(id).deleted, 10000)
+        compare(delegateOf(id).text, "")
     }
 }
