@@ -803,7 +803,7 @@ void IoThread::flush(quint32 slot)
 void IoThread::arm(quint32 slot)
 {
     Conn &c = m_conns[slot];
-    qint64 deadline;
+    qint64 deadline = 0;
     switch (c.state) {
     case State::Free:
         return;
