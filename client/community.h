@@ -38,7 +38,9 @@ class Community : public QObject
     Q_PROPERTY(chat::ui::RoomListModel *rooms READ rooms CONSTANT)
     Q_PROPERTY(chat::ui::MessageModel *messages READ messages CONSTANT)
     Q_PROPERTY(chat::ui::UserListModel *users READ users CONSTANT)
-    Q_PROPERTY(qint64 currentRoomId READ currentRoomId NOTIFY currentRoomChanged)
+    //! The open room, 0 for none. A double for QML, whose numbers are doubles: ids stay below
+    //! 2^53 (protocol.md §3), so they are exact.
+    Q_PROPERTY(double currentRoomId READ qmlCurrentRoomId NOTIFY currentRoomChanged)
     Q_PROPERTY(QString currentRoomName READ currentRoomName NOTIFY currentRoomChanged)
     Q_PROPERTY(QString currentRoomDescription READ currentRoomDescription NOTIFY currentRoomChanged)
     Q_PROPERTY(QString currentRoomIcon READ currentRoomIcon NOTIFY currentRoomChanged)
@@ -81,6 +83,7 @@ public:
     MessageModel *messages() const { return m_messages; }
     UserListModel *users() const { return m_users; }
     qint64 currentRoomId() const noexcept { return m_currentRoomId; }
+    double qmlCurrentRoomId() const noexcept { return double(m_currentRoomId); }
     QString currentRoomName() const;
     QString currentRoomDescription() const;
     QString currentRoomIcon() const;

@@ -3,6 +3,8 @@
 
 #include "fontcoverage.h"
 
+#include <limits>
+
 using namespace Qt::StringLiterals;
 
 namespace chat::ui {
@@ -98,14 +100,14 @@ void RoomListModel::setCurrentRoomId(qint64 roomId)
     Q_EMIT otherUnreadChanged();
 }
 
-qint64 RoomListModel::otherUnread() const
+int RoomListModel::otherUnread() const
 {
     qint64 total = 0;
     for (const ChatRoom &room : m_rooms) {
         if (room.id != m_currentRoomId)
             total += room.unread;
     }
-    return total;
+    return int(qMin<qint64>(total, std::numeric_limits<int>::max()));
 }
 
 void RoomListModel::setRooms(const QList<ChatRoom> &rooms)

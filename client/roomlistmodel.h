@@ -19,7 +19,7 @@ class RoomListModel : public QAbstractListModel
     Q_PROPERTY(qint64 currentRoomId READ currentRoomId WRITE setCurrentRoomId NOTIFY
                        currentRoomIdChanged)
     //! Unread messages over every room but the open one.
-    Q_PROPERTY(qint64 otherUnread READ otherUnread NOTIFY otherUnreadChanged)
+    Q_PROPERTY(int otherUnread READ otherUnread NOTIFY otherUnreadChanged)
     Q_PROPERTY(int count READ count NOTIFY countChanged)
 
 public:
@@ -47,7 +47,7 @@ public:
 
     qint64 currentRoomId() const noexcept { return m_currentRoomId; }
     void setCurrentRoomId(qint64 roomId);
-    qint64 otherUnread() const;
+    int otherUnread() const;
     int count() const { return int(m_rooms.size()); }
 
     //! \brief Replaces the list (room:list); rows of rooms that stay are updated in place.

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "userlistmodel.h"
 
+#include <limits>
+
 namespace chat::ui {
 
 namespace {
@@ -55,7 +57,7 @@ void UserListModel::setRoomId(qint64 roomId)
     if (roomId == m_roomId)
         return;
     const int rowsBefore = rowCount();
-    const qint64 totalBefore = total();
+    const int totalBefore = total();
     beginResetModel();
     m_roomId = roomId;
     endResetModel();
@@ -76,10 +78,12 @@ void UserListModel::setLocalUserId(qint64 userId)
         Q_EMIT dataChanged(index(0), index(rows - 1), {OwnRole});
 }
 
-qint64 UserListModel::total() const
+int UserListModel::total() const
 {
     const auto it = m_rooms.constFind(m_roomId);
-    return m_roomId == 0 || it == m_rooms.constEnd() ? 0 : it->total;
+    return m_roomId == 0 || it == m_rooms.constEnd()
+            ? 0
+            : int(qMin<qint64>(it->total, std::numeric_limits<int>::max()));
 }
 
 qsizetype UserListModel::insertPosition(const QList<ChatUser> &users, const ChatUser &user)
@@ -193,7 +197,7 @@ void UserListModel::forget(qint64 roomId)
 {
     const bool shown = roomId == 0 || isShown(roomId);
     const int rowsBefore = rowCount();
-    const qint64 totalBefore = total();
+    const int totalBefore = total();
     if (shown)
         beginResetModel();
     if (roomId == 0)

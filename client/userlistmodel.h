@@ -21,7 +21,7 @@ class UserListModel : public QAbstractListModel
     Q_PROPERTY(qint64 roomId READ roomId WRITE setRoomId NOTIFY roomIdChanged)
     Q_PROPERTY(qint64 localUserId READ localUserId WRITE setLocalUserId NOTIFY localUserIdChanged)
     //! Users online in the shown room, listed or not.
-    Q_PROPERTY(qint64 total READ total NOTIFY totalChanged)
+    Q_PROPERTY(int total READ total NOTIFY totalChanged)
     Q_PROPERTY(int count READ count NOTIFY countChanged)
 
 public:
@@ -45,7 +45,7 @@ public:
     void setRoomId(qint64 roomId);
     qint64 localUserId() const noexcept { return m_localUserId; }
     void setLocalUserId(qint64 userId);
-    qint64 total() const;
+    int total() const;
     int count() const { return rowCount(); }
 
     //! \brief The full list of \a roomId (room:users).

@@ -24,12 +24,16 @@ QQC2.Dialog {
         border.color: Theme.border
     }
 
-    footer: QQC2.DialogButtonBox {
-        alignment: Qt.AlignRight
-        background: null
+    footer: RowLayout {
+        Item {
+            Layout.fillWidth: true
+        }
         QQC2.Button {
+            objectName: "closeSettings"
             text: qsTr("Close")
-            QQC2.DialogButtonBox.buttonRole: QQC2.DialogButtonBox.RejectRole
+            Layout.rightMargin: 16
+            Layout.bottomMargin: 16
+            onClicked: root.close()
         }
     }
 
@@ -126,6 +130,7 @@ QQC2.Dialog {
                 Layout.fillWidth: true
                 Text {
                     text: Session.userName
+                    textFormat: Text.PlainText
                     color: Theme.text
                     font.weight: Font.Bold
                     elide: Text.ElideRight
@@ -133,6 +138,7 @@ QQC2.Dialog {
                 }
                 Text {
                     text: Session.serverUrl
+                    textFormat: Text.PlainText
                     color: Theme.textMuted
                     font.pixelSize: Theme.smallFontSize
                     elide: Text.ElideMiddle

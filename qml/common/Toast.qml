@@ -73,6 +73,7 @@ Rectangle {
         Text {
             objectName: "toastText"
             text: root.message
+            textFormat: Text.PlainText
             color: Theme.text
             font.pixelSize: Theme.fontSize
             wrapMode: Text.Wrap

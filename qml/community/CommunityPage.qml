@@ -16,19 +16,19 @@ Item {
     property bool usersPaneWanted: true
 
     signal settingsRequested()
+    //! Asks a phone layout to show the open room (showRoom()) or the room list (showRooms()).
+    signal roomPaneRequested(bool shown)
 
     objectName: "communityPage"
 
     //! Shows the open room's messages (a phone layout otherwise starts on the room list).
     function showRoom(): void {
-        if (layoutLoader.item && layoutLoader.item.showRoom)
-            layoutLoader.item.showRoom()
+        roomPaneRequested(true)
     }
 
     //! Goes back to the room list of a phone layout.
     function showRooms(): void {
-        if (layoutLoader.item && layoutLoader.item.showRooms)
-            layoutLoader.item.showRooms()
+        roomPaneRequested(false)
     }
 
     Loader {
@@ -111,6 +111,16 @@ Item {
             }
 
             onDepthChanged: Community.roomVisible = depth > 1
+
+            Connections {
+                target: root
+                function onRoomPaneRequested(shown: bool): void {
+                    if (shown)
+                        stack.showRoom()
+                    else
+                        stack.showRooms()
+                }
+            }
 
             Component {
                 id: roomPage

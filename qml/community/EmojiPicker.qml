@@ -8,10 +8,12 @@ import Chat.Common
 QQC2.Popup {
     id: root
 
+    readonly property EmojiModel emojis: EmojiModel {}
+
     signal picked(string emoji)
 
-    width: Math.min(8, Math.max(1, grid.count)) * 40 + 20
-    height: Math.min(4, Math.ceil(grid.count / 8)) * 40 + 20
+    width: Math.min(8, Math.max(1, emojis.count)) * 40 + 20
+    height: Math.min(4, Math.ceil(emojis.count / 8)) * 40 + 20
     padding: 10
     modal: false
     focus: true
@@ -23,17 +25,19 @@ QQC2.Popup {
         border.color: Theme.border
     }
 
-    contentItem: GridView {
-        id: grid
+    GridView {
+        anchors.fill: parent
         clip: true
         cellWidth: 40
         cellHeight: 40
-        model: EmojiModel {}
+        model: root.emojis
         QQC2.ScrollBar.vertical: QQC2.ScrollBar {}
 
         delegate: QQC2.AbstractButton {
             id: cell
             required property string emoji
+            required property int index
+            objectName: "emoji_" + index
             width: 40
             height: 40
             hoverEnabled: true

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 import QtQuick
 import QtQuick.Controls as QQC2
-import QtQuick.Layouts
 import Chat.Core
 import Chat.Common
 

@@ -58,22 +58,11 @@ Rectangle {
                         tip: qsTr("Rooms")
                         onClicked: root.backRequested()
                     }
-                    Rectangle {
-                        visible: Community.rooms.otherUnread > 0
+                    Badge {
                         anchors.right: back.right
                         anchors.top: back.top
-                        implicitHeight: 16
-                        implicitWidth: Math.max(16, otherUnreadText.implicitWidth + 8)
-                        radius: 8
-                        color: Theme.accent
-                        Text {
-                            id: otherUnreadText
-                            anchors.centerIn: parent
-                            text: Community.rooms.otherUnread > 99 ? "99+" : Community.rooms.otherUnread
-                            color: Theme.accentText
-                            font.pixelSize: 10
-                            font.weight: Font.Bold
-                        }
+                        size: 16
+                        count: Community.rooms.otherUnread
                     }
                 }
 
@@ -92,6 +81,7 @@ Rectangle {
                     Text {
                         objectName: "roomTitle"
                         text: Community.currentRoomName
+                        textFormat: Text.PlainText
                         color: Theme.text
                         font.pixelSize: Theme.titleFontSize
                         font.weight: Font.Bold
@@ -108,6 +98,7 @@ Rectangle {
                     Text {
                         visible: !root.showBack || Session.connection === Session.Online
                         text: Community.currentRoomDescription
+                        textFormat: Text.PlainText
                         color: Theme.textMuted
                         font.pixelSize: Theme.smallFontSize
                         elide: Text.ElideRight
@@ -121,7 +112,7 @@ Rectangle {
                     visible: Community.currentRoomId !== 0
                     hoverEnabled: true
                     implicitHeight: 32
-                    implicitWidth: usersRow.implicitWidth + 20
+                    implicitWidth: contentItem.implicitWidth + 20
                     checked: root.usersShown
                     onClicked: root.usersRequested()
                     QQC2.ToolTip.visible: hovered
@@ -133,7 +124,6 @@ Rectangle {
                         color: usersButton.checked ? Theme.accentSoft : usersButton.hovered ? Theme.hover : Theme.raised
                     }
                     contentItem: Row {
-                        id: usersRow
                         spacing: 6
                         leftPadding: 10
                         Rectangle {
@@ -211,13 +201,20 @@ Rectangle {
                         followNewest = atNewest
                     loadMoreIfNeeded()
                 }
-                onCountChanged: Qt.callLater(loadMoreIfNeeded)
+                onCountChanged: loadMoreIfNeeded()
+
+                // Runs once the view has laid out the rows just inserted.
+                Timer {
+                    id: followTimer
+                    interval: 0
+                    onTriggered: messageList.positionViewAtBeginning()
+                }
 
                 Connections {
                     target: Community.messages
                     function onRowsInserted(parent: var, first: int, last: int): void {
                         if (first === 0 && messageList.followNewest)
-                            Qt.callLater(messageList.positionViewAtBeginning)
+                            followTimer.restart()
                     }
                     function onModelReset(): void {
                         messageList.followNewest = true
@@ -226,7 +223,7 @@ Rectangle {
 
                 delegate: MessageDelegate {
                     id: messageDelegate
-                    width: messageList.width
+                    width: ListView.view.width
                     onReplyRequested: (messageId) => composer.startReply(messageId)
                     onEditRequested: (messageId) => composer.startEdit(messageId)
                     onDeleteRequested: (messageId) => root.confirmDelete(messageId)

@@ -57,6 +57,7 @@ QQC2.AbstractButton {
 
                 Text {
                     text: root.name
+                    textFormat: Text.PlainText
                     color: Theme.text
                     font.pixelSize: Theme.fontSize
                     font.weight: root.unread > 0 || root.current ? Font.Bold : Font.DemiBold
@@ -85,6 +86,7 @@ QQC2.AbstractButton {
 
                 Text {
                     text: root.description
+                    textFormat: Text.PlainText
                     color: Theme.textMuted
                     font.pixelSize: Theme.smallFontSize
                     elide: Text.ElideRight
@@ -92,22 +94,9 @@ QQC2.AbstractButton {
                     Layout.fillWidth: true
                 }
 
-                Rectangle {
+                Badge {
                     objectName: "unreadBadge"
-                    visible: root.unread > 0
-                    implicitHeight: 20
-                    implicitWidth: Math.max(20, badgeText.implicitWidth + 12)
-                    radius: 10
-                    color: Theme.accent
-
-                    Text {
-                        id: badgeText
-                        anchors.centerIn: parent
-                        text: root.unread > 99 ? "99+" : root.unread
-                        color: Theme.accentText
-                        font.pixelSize: 11
-                        font.weight: Font.Bold
-                    }
+                    count: root.unread
                 }
             }
         }

@@ -40,6 +40,7 @@ Rectangle {
                 Text {
                     objectName: "userName"
                     text: Session.userName
+                    textFormat: Text.PlainText
                     color: Theme.text
                     font.pixelSize: Theme.fontSize
                     font.weight: Font.Bold
@@ -86,7 +87,7 @@ Rectangle {
             QQC2.ScrollBar.vertical: QQC2.ScrollBar {}
 
             delegate: RoomDelegate {
-                width: list.width
+                width: ListView.view.width
                 onClicked: root.roomChosen(roomId)
             }
 

@@ -40,7 +40,7 @@ Item {
                     radius: 2.5
                     color: Theme.textMuted
                     SequentialAnimation on opacity {
-                        running: root.names.length > 0
+                        running: dot.visible
                         loops: Animation.Infinite
                         PauseAnimation { duration: dot.index * 150 }
                         NumberAnimation { from: 0.25; to: 1; duration: 300 }

@@ -80,7 +80,7 @@ Rectangle {
             QQC2.ScrollBar.vertical: QQC2.ScrollBar {}
 
             delegate: UserDelegate {
-                width: list.width
+                width: ListView.view.width
             }
 
             footer: Text {

@@ -336,6 +336,7 @@ Item {
                             anchors.fill: parent
                             anchors.margins: 10
                             text: Session.errorText
+                            textFormat: Text.PlainText
                             color: Theme.text
                             wrapMode: Text.Wrap
                             font.pixelSize: Theme.fontSize

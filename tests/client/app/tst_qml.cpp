@@ -45,6 +45,15 @@ public:
     Q_INVOKABLE bool peerJoin() { return peer() && m_room > 0; }
     //! The other member says \a text in #general; its id.
     Q_INVOKABLE double peerSay(const QString &text) { return double(peer()->say(m_room, text)); }
+    //! The other member says \a count numbered messages; true when all were stored.
+    Q_INVOKABLE bool peerSayMany(int count, const QString &prefix)
+    {
+        for (int i = 0; i < count; ++i) {
+            if (peer()->say(m_room, prefix + QString::number(i)) <= 0)
+                return false;
+        }
+        return true;
+    }
     Q_INVOKABLE void peerTyping() { peer()->startTyping(m_room); }
     //! Whether the other member received \a text from someone else.
     Q_INVOKABLE bool peerReceived(const QString &text)

@@ -113,7 +113,7 @@ void tst_RoomListModel::counts()
         m_model->addUnread(2, added);
     QCOMPARE(role(*m_model, 2, RoomListModel::OnlineRole).toLongLong(), online);
     QCOMPARE(role(*m_model, 2, RoomListModel::UnreadRole).toLongLong(), unread);
-    QCOMPARE(m_model->otherUnread(), unread);
+    QCOMPARE(m_model->otherUnread(), int(unread));
     QCOMPARE(otherUnread.size(), added > 0 ? 1 : 0);
     m_model->setUnread(2, 0);
     QCOMPARE(m_model->otherUnread(), 0);

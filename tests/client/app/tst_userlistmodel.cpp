@@ -90,7 +90,7 @@ void tst_UserListModel::sortedByName()
     QFETCH(QStringList, shown);
     m_model->setUsers(Room, users, shown.size());
     QCOMPARE(names(*m_model), shown);
-    QCOMPARE(m_model->total(), shown.size());
+    QCOMPARE(m_model->total(), int(shown.size()));
 }
 
 void tst_UserListModel::presence_data()
@@ -125,7 +125,7 @@ void tst_UserListModel::presence()
     QSignalSpy totals(m_model.get(), &UserListModel::roomTotalChanged);
     m_model->applyPresence(Room, joined, left, total);
     QCOMPARE(names(*m_model), shown);
-    QCOMPARE(m_model->total(), expectedTotal);
+    QCOMPARE(m_model->total(), int(expectedTotal));
     QCOMPARE(totals.size(), expectedTotal == 2 ? 0 : 1);
 }
 

@@ -114,7 +114,7 @@ TestCase {
         mouseClick(findChild(page, "emojiButton"))
         const picker = findChild(page, "emojiPicker")
         tryVerify(() => picker.opened)
-        const first = picker.contentItem.itemAtIndex(0)
+        const first = findChild(picker.contentItem, "emoji_0")
         verify(first)
         const emoji = first.emoji
         mouseClick(first)
@@ -180,5 +180,40 @@ TestCase {
         mouseClick(findChild(page, "confirmDelete"))
         tryVerify(() => delegateOf(id) !== null && delegateOf(id).deleted, 10000)
         compare(delegateOf(id).text, "")
+    }
+
+    function test_7_olderMessagesLoadWhenScrollingUp(): void {
+        // A second page: more than the 50 messages a join brings.
+        verify(TestBackend.peerSayMany(80, "history "))
+        page.destroy()
+        Session.signOut()
+        Session.signInWithToken(TestBackend.serverUrl, TestBackend.token(701, "QML Tester"))
+        tryCompare(Session, "status", Session.SignedIn, 10000)
+        page = pageComponent.createObject(testCase)
+        tryVerify(() => Community.messages.loaded && Community.messages.count === 50, 10000)
+        verify(Community.messages.hasMore)
+
+        // The top of a BottomToTop list is its end.
+        const list = findChild(page, "messageList")
+        tryVerify(() => {
+            list.positionViewAtEnd()
+            return Community.messages.count > 50
+        }, 10000)
+        tryVerify(() => {
+            list.positionViewAtEnd()
+            return !Community.messages.hasMore
+        }, 10000)
+        // Every message once, newest at the bottom (row 0).
+        const count = Community.messages.count
+        let previous = Infinity
+        for (let row = 0; row < count; ++row) {
+            list.positionViewAtIndex(row, ListView.Contain)
+            const item = list.itemAtIndex(row)
+            verify(item !== null)
+            if (item.messageId > 0) {
+                verify(item.messageId < previous)
+                previous = item.messageId
+            }
+        }
     }
 }
