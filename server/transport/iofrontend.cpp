@@ -102,7 +102,8 @@ QTcpSocket *IoFrontend::nextPendingConnection()
 {
     // QTcpServer turns its accept notifier back on here; the I/O threads do the accepting.
     QTcpSocket *socket = QTcpServer::nextPendingConnection();
-    pauseAccepting();
+    if (isListening())
+        pauseAccepting();
     return socket;
 }
 
@@ -176,6 +177,11 @@ void IoFrontend::drainEvents()
 
 void IoFrontend::handOver(int fd)
 {
+    if (!isListening()) {
+        // Shutting down: a request that was still being sniffed finds the door closed.
+        ::close(fd);
+        return;
+    }
     auto *socket = new QTcpSocket(this);
     if (!socket->setSocketDescriptor(fd)) {
         qCWarning(lcIo) << "cannot hand a connection to the HTTP server:" << socket->errorString();

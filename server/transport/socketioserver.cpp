@@ -17,12 +17,12 @@ struct SocketIoServer::Socket
 {
     SocketId id = 0;
     QString nsp;
-    QString sid;
     Client *client = nullptr;
     //! False while a CONNECT waits for approval.
     bool connected = false;
-    //! Kept only until the handlers have had it (connectRequested, socketConnected).
-    Handshake handshake;
+    //! Only until the handlers have had it (connectRequested, socketConnected): thousands of
+    //! idle sockets need not keep their request headers.
+    std::unique_ptr<Handshake> handshake;
     //! A socket is in a few rooms: a list costs far less than a hash (whose first allocation
     //! has room for dozens of entries) and is as fast to search at that size.
     QList<QString> rooms;
@@ -127,7 +127,47 @@ QList<SocketId> SocketIoServer::roomMembers(const QString &nsp, const QString &r
     const auto found = ns->rooms.constFind(room);
     if (found == ns->rooms.constEnd())
         return {};
-    return {found->members.cbegin(), found->members.cend()};
+    return found->members.toList();
+}
+
+namespace {
+
+// Beyond this many members a room keeps them in a hash set.
+constexpr qsizetype MembersInList = 16;
+
+} // namespace
+
+bool SocketIoServer::Members::insert(SocketId id)
+{
+    if (!m_set.isEmpty()) {
+        const qsizetype before = m_set.size();
+        m_set.insert(id);
+        return m_set.size() != before;
+    }
+    if (m_list.contains(id))
+        return false;
+    if (m_list.size() < MembersInList) {
+        m_list.append(id);
+        return true;
+    }
+    m_set = QSet<SocketId>(m_list.cbegin(), m_list.cend());
+    m_list = QList<SocketId>();
+    m_set.insert(id);
+    return true;
+}
+
+bool SocketIoServer::Members::remove(SocketId id)
+{
+    if (!m_set.isEmpty())
+        return m_set.remove(id);
+    return m_list.removeOne(id);
+}
+
+QList<SocketId> SocketIoServer::Members::toList() const
+{
+    if (!m_set.isEmpty())
+        return {m_set.cbegin(), m_set.cend()};
+    return m_list;
 }
 
 void SocketIoServer::onSession(EngineIoSession *session)
@@ -239,18 +279,21 @@ void SocketIoServer::handleConnect(Client *client, const sio::Packet &packet,
     s->id = m_nextId++;
     // The namespace's own key: one string shared by all its sockets.
     s->nsp = ns.key();
-    s->sid = makeRandomId();
     s->client = client;
-    s->handshake = handshake;
-    s->handshake.nsp = s->nsp;
-    s->handshake.auth = packet.data.isObject() ? packet.data : JsonValue(JsonObject());
+    s->handshake = std::make_unique<Handshake>(handshake);
+    s->handshake->nsp = s->nsp;
+    s->handshake->auth = packet.data.isObject() ? packet.data : JsonValue(JsonObject());
     client->sockets.append(s);
     m_sockets.insert(s->id, s);
 
-    if (ns->options.requiresApproval)
-        Q_EMIT connectRequested(s->id, s->handshake);
-    else
+    if (ns->options.requiresApproval) {
+        // A copy: a handler may accept or reject (and so free the socket) before the others
+        // have seen it.
+        const Handshake pending = *s->handshake;
+        Q_EMIT connectRequested(s->id, pending);
+    } else {
         acceptConnection(s->id);
+    }
 }
 
 void SocketIoServer::acceptConnection(SocketId id)
@@ -260,10 +303,12 @@ void SocketIoServer::acceptConnection(SocketId id)
         return;
     s->connected = true;
     m_namespaces[s->nsp].sockets.insert(id);
+    // The Socket.IO sid is only ever told to the client (no connection state recovery).
     sendPacket(s->client,
-               {sio::PacketType::Connect, s->nsp, -1, JsonObject{{u"sid"_s, JsonValue(s->sid)}}});
-    const Handshake handshake = std::exchange(s->handshake, Handshake());
-    Q_EMIT socketConnected(id, handshake);
+               {sio::PacketType::Connect, s->nsp, -1,
+                JsonObject{{u"sid"_s, JsonValue(makeRandomId())}}});
+    const std::unique_ptr<Handshake> handshake = std::move(s->handshake);
+    Q_EMIT socketConnected(id, handshake ? *handshake : Handshake());
 }
 
 void SocketIoServer::rejectConnection(SocketId id, const JsonValue &data)
@@ -375,7 +420,7 @@ void SocketIoServer::emitToRoom(const QString &nsp, const QString &room, const Q
     if (found == ns->rooms.end())
         return;
     if (!found->targets)
-        found->targets = targetsOf(found->members);
+        found->targets = targetsOf(found->members.toList());
     // Held here: a handler that joins or leaves meanwhile makes the room build new targets.
     const std::shared_ptr<const Targets> targets = found->targets;
     // Encoded once for every member.
@@ -388,7 +433,8 @@ void SocketIoServer::broadcast(const QString &nsp, const QString &event, const J
     const auto ns = m_namespaces.constFind(nsp);
     if (ns == m_namespaces.constEnd())
         return;
-    const std::shared_ptr<const Targets> targets = targetsOf(ns->sockets);
+    const std::shared_ptr<const Targets> targets
+            = targetsOf(QList<SocketId>(ns->sockets.cbegin(), ns->sockets.cend()));
     const sio::Encoded encoded = sio::encode(sio::Packet::event(nsp, eventArguments(event, args)));
     sendToMany(*targets, encoded, 0);
 }
@@ -416,7 +462,7 @@ void SocketIoServer::sendToMany(const Targets &targets, const sio::Encoded &enco
 }
 
 std::shared_ptr<const SocketIoServer::Targets>
-SocketIoServer::targetsOf(const QSet<SocketId> &members) const
+SocketIoServer::targetsOf(const QList<SocketId> &members) const
 {
     auto targets = std::make_shared<Targets>();
     const int threads = m_frontend ? m_frontend->threadCount() : 0;
@@ -447,8 +493,8 @@ void SocketIoServer::joinRoom(SocketId id, const QString &room)
         found = ns.rooms.insert(room, Room());
     // The room's key, so that every member shares one copy of the name.
     s->rooms.append(found.key());
-    found->members.insert(id);
-    found->targets.reset();
+    if (found->members.insert(id))
+        found->targets.reset();
 }
 
 void SocketIoServer::leaveRoom(SocketId id, const QString &room)

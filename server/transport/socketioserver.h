@@ -116,9 +116,27 @@ private:
         //! Connection handles, one list per I/O thread.
         std::vector<QList<quint64>> remote;
     };
+    //! The sockets of a room: a list while the room is small (most rooms hold one user's own
+    //! sockets), a hash set once it is large. A hash set's first allocation has room for
+    //! dozens of entries, which thousands of one-socket rooms would pay for.
+    class Members
+    {
+    public:
+        //! False when \a id was in already.
+        bool insert(SocketId id);
+        //! False when \a id was not in.
+        bool remove(SocketId id);
+        qsizetype size() const { return m_set.isEmpty() ? m_list.size() : m_set.size(); }
+        bool isEmpty() const { return size() == 0; }
+        QList<SocketId> toList() const;
+
+    private:
+        QList<SocketId> m_list;
+        QSet<SocketId> m_set;
+    };
     struct Room
     {
-        QSet<SocketId> members;
+        Members members;
         std::shared_ptr<const Targets> targets;
     };
     struct Namespace
@@ -140,7 +158,7 @@ private:
     void sendPacket(Client *client, const sio::Packet &packet);
     void sendEncoded(Client *client, const sio::Encoded &encoded);
     void sendToMany(const Targets &targets, const sio::Encoded &encoded, SocketId except);
-    std::shared_ptr<const Targets> targetsOf(const QSet<SocketId> &members) const;
+    std::shared_ptr<const Targets> targetsOf(const QList<SocketId> &members) const;
     Socket *socket(SocketId id) const;
 
     // The sessions of I/O threads, as IoFrontend reports them.

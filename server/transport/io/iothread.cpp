@@ -860,6 +860,10 @@ void IoThread::onTimer(quint32 slot)
         }
         break;
     case State::Open:
+        // An idle connection keeps no queue: its capacity goes back at each heartbeat, off
+        // the path of busy connections, which reuse it turn after turn.
+        if (c.queue.isEmpty() && c.queue.capacity() != 0)
+            c.queue = QList<QByteArray>();
         if (c.connectDeadline != 0 && m_now >= c.connectDeadline) {
             c.connectDeadline = 0;
             report(Event::make(Event::Kind::ConnectTimeout, handleOf(slot)));
