@@ -57,7 +57,8 @@ QQC2.Dialog {
             font.weight: Font.DemiBold
         }
 
-        RowLayout {
+        Flow {
+            Layout.fillWidth: true
             spacing: 8
             Repeater {
                 model: [
@@ -81,7 +82,8 @@ QQC2.Dialog {
             font.weight: Font.DemiBold
         }
 
-        RowLayout {
+        Flow {
+            Layout.fillWidth: true
             spacing: 8
             Repeater {
                 model: [

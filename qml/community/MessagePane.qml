@@ -60,7 +60,9 @@ Rectangle {
                     }
                     Badge {
                         anchors.right: back.right
+                        anchors.rightMargin: -6
                         anchors.top: back.top
+                        anchors.topMargin: -2
                         size: 16
                         count: Community.rooms.otherUnread
                     }
@@ -90,13 +92,13 @@ Rectangle {
                     }
 
                     // With one pane at a time the room list (and its connection badge) is
-                    // hidden: the header shows the connection instead while it is not online.
+                    // hidden: the header shows the connection instead of the description.
                     ConnectionBadge {
-                        visible: root.showBack && Session.connection !== Session.Online
+                        visible: root.showBack
                     }
 
                     Text {
-                        visible: !root.showBack || Session.connection === Session.Online
+                        visible: !root.showBack
                         text: Community.currentRoomDescription
                         textFormat: Text.PlainText
                         color: Theme.textMuted

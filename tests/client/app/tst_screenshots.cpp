@@ -52,6 +52,8 @@ private Q_SLOTS:
     void layouts();
     void reconnecting_data();
     void reconnecting();
+    void settings_data();
+    void settings();
     void signIn_data();
     void signIn();
 
@@ -267,6 +269,25 @@ void tst_Screenshots::reconnecting()
     QVERIFY(m_server.start());
     session->reconnectNow();
     QTRY_COMPARE_WITH_TIMEOUT(m_context->community()->pendingCount(), 0, 10000);
+}
+
+void tst_Screenshots::settings_data()
+{
+    QTest::addColumn<bool>("dark");
+    QTest::newRow("settings-dark") << true;
+}
+
+void tst_Screenshots::settings()
+{
+    QFETCH(bool, dark);
+    setTheme(dark);
+    window()->resize(1280, 800);
+    QVERIFY(QMetaObject::invokeMethod(find(u"settingsButton"_s), "clicked"));
+    QTRY_VERIFY(apptest::findItem(window()->contentItem(), u"signOutButton"_s));
+    // The dialog fades in.
+    QTRY_VERIFY(find(u"signOutButton"_s)->opacity() == 1.0);
+    save();
+    QVERIFY(QMetaObject::invokeMethod(find(u"closeSettings"_s), "clicked"));
 }
 
 void tst_Screenshots::signIn_data()
