@@ -71,6 +71,14 @@ void dropWithReset(int fd)
 
 } // namespace
 
+QByteArray engineIoFrames(const sio::Encoded &encoded)
+{
+    QByteArray frames = serverFrame(Opcode::Text, encoded.text, '4');
+    for (const QByteArray &attachment : encoded.attachments)
+        frames.append(serverFrame(Opcode::Binary, attachment));
+    return frames;
+}
+
 IoThread::IoThread(int index, Shared *shared)
     : m_index(index),
       m_shared(shared),
@@ -223,11 +231,11 @@ void IoThread::run()
         if (!m_listening && m_acceptResumeAt > 0 && m_now >= m_acceptResumeAt)
             resumeAccepting();
         runTimers();
+        // What was read goes to the main thread before the writes of this turn, which can
+        // take milliseconds when a broadcast reaches thousands of sockets.
+        postEvents();
         flushDirty();
-        if (!m_events.empty()) {
-            m_shared->sink->postEvents(std::move(m_events));
-            m_events = {};
-        }
+        postEvents();
         recycle();
     }
     shutDown();
@@ -956,6 +964,14 @@ void IoThread::recycle()
 void IoThread::report(Event &&event)
 {
     m_events.push_back(std::move(event));
+}
+
+void IoThread::postEvents()
+{
+    if (m_events.empty())
+        return;
+    m_shared->sink->postEvents(std::move(m_events));
+    m_events = {};
 }
 
 // ---------------------------------------------------------------------------------------------

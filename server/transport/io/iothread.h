@@ -33,6 +33,10 @@ constexpr int threadOf(ConnHandle handle) noexcept
     return int(handle >> 56);
 }
 
+//! An encoded Socket.IO packet as the WebSocket frames of its Engine.IO messages: the text
+//! with its '4', then one binary frame per attachment, in one byte array.
+QByteArray engineIoFrames(const sio::Encoded &encoded);
+
 //! What every I/O thread needs to know, fixed when they start.
 struct Settings
 {
@@ -236,6 +240,7 @@ private:
     void release(quint32 slot);
     void recycle();
     void report(Event &&event);
+    void postEvents();
 
     Conn *lookup(ConnHandle handle);
     ConnHandle handleOf(quint32 slot) const;
