@@ -70,7 +70,7 @@ Gateway::Gateway(SocketIoServer *io, const auth::JwtVerifier *verifier, storage:
             [io, main, metrics](const QString &channel, const QString &event, const JsonArray &args,
                                 domain::ConnectionId except) {
                 if (event == events::name(events::ServerEvent::MessageNew))
-                    metrics->countMessagesOut(io->roomMembers(main, channel).size());
+                    metrics->countMessagesOut(io->roomSize(main, channel));
                 io->emitToRoom(main, channel, event, args, except);
             });
     // Rare (presence, at most once per room per second): one packet per member.

@@ -120,6 +120,15 @@ QList<SocketId> SocketIoServer::roomMembers(const QString &nsp, const QString &r
     return found->members.toList();
 }
 
+qsizetype SocketIoServer::roomSize(const QString &nsp, const QString &room) const
+{
+    const auto ns = m_namespaces.constFind(nsp);
+    if (ns == m_namespaces.constEnd())
+        return 0;
+    const auto found = ns->rooms.constFind(room);
+    return found == ns->rooms.constEnd() ? 0 : found->members.size();
+}
+
 namespace {
 
 // Beyond this many members a room keeps them in a hash set.

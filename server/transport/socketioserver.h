@@ -56,6 +56,8 @@ public:
     qsizetype socketCount() const { return m_sockets.size(); }
     //! The sockets in a room of a namespace.
     QList<SocketId> roomMembers(const QString &nsp, const QString &room) const;
+    //! How many sockets are in a room of a namespace, without listing them.
+    qsizetype roomSize(const QString &nsp, const QString &room) const;
 
 Q_SIGNALS:
     //! A CONNECT to a namespace that requires approval; answer with acceptConnection() or
