@@ -12,6 +12,7 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -179,6 +180,9 @@ void IoThread::post(Command &&command)
 
 void IoThread::run()
 {
+    // Named as the storage thread is, for top -H and debuggers.
+    const QByteArray name = "chat.io" + QByteArray::number(m_index);
+    pthread_setname_np(pthread_self(), name.constData());
     epoll_event events[MaxEvents];
     m_now = monotonicMs();
     for (;;) {
