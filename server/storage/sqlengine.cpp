@@ -3,6 +3,8 @@
 
 #include "logging.h"
 
+#include "auth/contextguard.h"
+
 #include <QtCore/QDateTime>
 #include <QtCore/QThread>
 
@@ -97,6 +99,26 @@ bool Engine::submit(std::unique_ptr<Job> &job)
     return true;
 }
 
+void Engine::deliver(std::vector<std::unique_ptr<Job>> &jobs)
+{
+    for (size_t first = 0; first < jobs.size();) {
+        ContextGuard &guard = jobs[first]->guard();
+        size_t end = first + 1;
+        while (end < jobs.size() && &jobs[end]->guard() == &guard)
+            ++end;
+        auto run = std::make_shared<std::vector<std::unique_ptr<Job>>>(
+                std::make_move_iterator(jobs.begin() + qsizetype(first)),
+                std::make_move_iterator(jobs.begin() + qsizetype(end)));
+        // When the caller is gone, the lambda and the jobs die here, unanswered.
+        guard.post([run] {
+            for (const auto &job : *run)
+                job->complete();
+        });
+        first = end;
+    }
+    jobs.clear();
+}
+
 SqlStore::Statistics Engine::statistics() const
 {
     return {m_batches.load(), m_commits.load(), m_operations.load(), m_largestBatch.load()};
@@ -138,9 +160,7 @@ void Engine::run()
             }
         }
         executeBatch(batch);
-        for (const auto &job : batch)
-            job->deliver();
-        batch.clear();
+        deliver(batch);
     }
     disconnect();
 }
@@ -193,7 +213,11 @@ Result<void> Engine::configureConnection()
             return unavailable(m_session->lastError().message);
         }
     }
-    if (m_dialect == Dialect::MySql) {
+    if (m_dialect == Dialect::Sqlite) {
+        // A write transaction holds the database's write lock, and AUTOINCREMENT numbers the
+        // rows of one statement one after the other.
+        m_session->setConsecutiveIds(true);
+    } else {
         // A multi-row INSERT is a "simple insert": with lock mode 0 (traditional) or 1
         // (consecutive, MariaDB's default) its ids are consecutive; with 2 (MySQL 8's default)
         // they may interleave with other connections' rows, so appends stay one row each.

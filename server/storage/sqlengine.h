@@ -17,6 +17,10 @@ QT_BEGIN_NAMESPACE
 class QThread;
 QT_END_NAMESPACE
 
+namespace chat {
+class ContextGuard;
+}
+
 //! Internal to chat_storage.
 namespace chat::storage::sql {
 
@@ -43,8 +47,11 @@ public:
     virtual void execute(Session &session) = 0;
     //! Replaces the result by \a error (the batch could not be committed).
     virtual void fail(const Error &error) = 0;
-    //! Posts the result to the caller; called once, after the batch committed or failed.
-    virtual void deliver() = 0;
+    //! Hands the result to the caller's callback; called once, in the caller's thread, after
+    //! the batch committed or failed.
+    virtual void complete() = 0;
+    //! Where complete() must run.
+    virtual ContextGuard &guard() const = 0;
     //! Non-null when the job may be executed together with its neighbours that return the same
     //! executor, where the session allows it (Session::consecutiveIds()).
     virtual BulkExecutor bulkExecutor() const { return nullptr; }
@@ -70,6 +77,9 @@ public:
 
     //! Queues \a job; false (the job untouched) when the engine is not running.
     bool submit(std::unique_ptr<Job> &job);
+    //! Runs complete() of every job in its caller's thread, with one posted event per run of
+    //! consecutive jobs that have the same caller rather than one per job. Takes the jobs.
+    static void deliver(std::vector<std::unique_ptr<Job>> &jobs);
 
     int schemaVersion() const { return m_schemaVersion.load(); }
     SqlStore::Statistics statistics() const;

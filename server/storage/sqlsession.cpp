@@ -113,6 +113,14 @@ Error toError(const QSqlError &error, Dialect dialect)
     return {ErrorKind::Internal, text};
 }
 
+qint64 Session::firstInsertedId(const QSqlQuery &query, qsizetype rows) const
+{
+    const qint64 reported = query.lastInsertId().toLongLong();
+    if (reported <= 0)
+        return 0;
+    return m_dialect == Dialect::Sqlite ? reported - rows + 1 : reported;
+}
+
 Session::Session(QSqlDatabase database, Dialect dialect, const QString &tablePrefix)
     : m_owner(QThread::currentThread()),
       m_db(std::move(database)),

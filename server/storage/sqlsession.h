@@ -71,11 +71,14 @@ public:
     //! Records a failure found by the caller rather than by the driver.
     void recordFailure(const QSqlError &error, const QString &sql);
 
-    //! True when one multi-row INSERT gets consecutive auto-increment ids, the first of which
-    //! lastInsertId() returns (InnoDB with innodb_autoinc_lock_mode 0 or 1 and an increment of
-    //! 1), so that appends can share statements.
+    //! True when one multi-row INSERT gets consecutive auto-increment ids, so that appends can
+    //! share statements: SQLite (one writer, AUTOINCREMENT), or InnoDB with
+    //! innodb_autoinc_lock_mode 0 or 1 and an increment of 1.
     bool consecutiveIds() const { return m_consecutiveIds; }
     void setConsecutiveIds(bool consecutive) { m_consecutiveIds = consecutive; }
+    //! The id of the first of the \a rows rows that the multi-row INSERT \a query just stored:
+    //! MySQL reports the first id, SQLite the last.
+    qint64 firstInsertedId(const QSqlQuery &query, qsizetype rows) const;
 
 private:
     void assertThread() const;

@@ -8,6 +8,8 @@
 #include <QtCore/QDateTime>
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <limits>
 #include <span>
 
@@ -37,10 +39,13 @@ struct Queries
     QString selectMessage;
     QString selectMessageByClientId;
     QString insertMessage;
-    //! Appends of a batch in one statement: \a rows rows of 7 positional values each.
-    QString insertMessages(qsizetype rows) const;
+    //! Appends of a batch in one statement: \a rows rows of 7 positional values each, \a rows
+    //! a power of two up to 256. On SQLite, a row whose client id is already stored is skipped.
+    const QString &insertMessages(qsizetype rows) const;
     //! The messages matching any of \a keys (room, user, client id) triples, positional.
-    QString selectMessagesByClientIds(qsizetype keys) const;
+    const QString &selectMessagesByClientIds(qsizetype keys) const;
+    //! The key columns of the messages with ids in (?, ?]: what one bulk insert stored.
+    QString selectInsertedRange;
     QString updateMessageText;
     QString markMessageDeleted;
     QString historyBefore;
@@ -56,26 +61,43 @@ struct Queries
     QString unreadCounts;
 
 private:
-    QString m_messageSelect;
-    QString m_insertMessagesHead;
+    QList<QString> m_insertMessages;
+    QList<QString> m_selectMessagesByClientIds;
 };
 
-QString Queries::insertMessages(qsizetype rows) const
+namespace {
+
+// Power-of-two pieces, largest first, at most MaxBulkRows rows: a run of any length is covered
+// by a handful of statements whose texts (and prepared statements) are shared by every batch.
+constexpr qsizetype MaxBulkRows = 256;
+constexpr int BulkSizes = 9; // 256, 128, ..., 1
+
+int bulkIndex(qsizetype rows)
 {
-    QString sql = m_insertMessagesHead;
-    for (qsizetype i = 0; i < rows; ++i)
-        sql += i ? u", (?, ?, ?, ?, ?, ?, 0, ?)"_s : u"(?, ?, ?, ?, ?, ?, 0, ?)"_s;
-    return sql;
+    Q_ASSERT(rows > 0 && rows <= MaxBulkRows && (rows & (rows - 1)) == 0);
+    return int(std::countr_zero(quint64(MaxBulkRows))) - int(std::countr_zero(quint64(rows)));
 }
 
-QString Queries::selectMessagesByClientIds(qsizetype keys) const
+QString repeated(const QString &head, QStringView first, QStringView next, qsizetype count,
+                 const QString &tail = {})
 {
-    // An OR of equalities on the (room_id, user_id, client_id) unique key: one index range each.
-    QString sql = m_messageSelect + u"WHERE "_s;
-    for (qsizetype i = 0; i < keys; ++i)
-        sql += i ? u" OR (m.room_id = ? AND m.user_id = ? AND m.client_id = ?)"_s
-                 : u"(m.room_id = ? AND m.user_id = ? AND m.client_id = ?)"_s;
-    return sql;
+    QString sql = head;
+    sql.reserve(head.size() + count * next.size() + tail.size());
+    for (qsizetype i = 0; i < count; ++i)
+        sql += i ? next : first;
+    return sql + tail;
+}
+
+} // namespace
+
+const QString &Queries::insertMessages(qsizetype rows) const
+{
+    return m_insertMessages.at(bulkIndex(rows));
+}
+
+const QString &Queries::selectMessagesByClientIds(qsizetype keys) const
+{
+    return m_selectMessagesByClientIds.at(bulkIndex(keys));
 }
 
 Queries::Queries(Dialect dialect, const TableNames &t)
@@ -93,10 +115,26 @@ Queries::Queries(Dialect dialect, const TableNames &t)
               u"mb.last_read_message_id, mb.last_read_at FROM "_s
             + t.members + u" mb LEFT JOIN "_s + t.users + u" u ON u.id = mb.user_id "_s;
 
-    m_messageSelect = messageSelect;
-    m_insertMessagesHead = u"INSERT INTO "_s + t.messages
+    const QString insertMessagesHead = u"INSERT INTO "_s + t.messages
             + u" (room_id, user_id, message, message_type, reply_to, client_id, is_deleted, "
               u"created_at) VALUES "_s;
+    // SQLite stores the new rows and skips the resent ones in one pass over the unique key;
+    // MySQL has no such clause that keeps auto-increment ids consecutive, so there the client
+    // ids are looked up first.
+    const QString insertMessagesTail = sqlite ? u" ON CONFLICT DO NOTHING"_s : QString();
+    for (qsizetype rows = MaxBulkRows; rows > 0; rows /= 2) {
+        m_insertMessages.append(repeated(insertMessagesHead, u"(?, ?, ?, ?, ?, ?, 0, ?)",
+                                         u", (?, ?, ?, ?, ?, ?, 0, ?)", rows, insertMessagesTail));
+        // An OR of equalities on the (room_id, user_id, client_id) unique key: one index
+        // range each.
+        m_selectMessagesByClientIds.append(
+                repeated(messageSelect + u"WHERE "_s,
+                         u"(m.room_id = ? AND m.user_id = ? AND m.client_id = ?)",
+                         u" OR (m.room_id = ? AND m.user_id = ? AND m.client_id = ?)", rows));
+    }
+    Q_ASSERT(m_insertMessages.size() == BulkSizes);
+    selectInsertedRange = u"SELECT id, room_id, user_id, client_id FROM "_s + t.messages
+            + u" WHERE id > ? AND id <= ?"_s;
 
     ping = u"SELECT 1"_s;
     upsertUser = u"INSERT INTO "_s + t.users + u" ("_s + userColumns
@@ -194,6 +232,16 @@ int clampLimit(int limit)
 qint64 now()
 {
     return QDateTime::currentMSecsSinceEpoch();
+}
+
+// The bound text of a message type, shared rather than converted for every row.
+QString messageTypeText(MessageType type)
+{
+    static const std::array<QString, 4> texts = {QString(messageTypeName(MessageType::Text)),
+                                                 QString(messageTypeName(MessageType::Image)),
+                                                 QString(messageTypeName(MessageType::Link)),
+                                                 QString(messageTypeName(MessageType::System))};
+    return texts.at(size_t(type));
 }
 
 QVariant nullableId(qint64 id)
@@ -360,14 +408,13 @@ public:
 
     void execute(Session &session) override { m_result.emplace(m_work(session)); }
     void fail(const Error &error) override { m_result.emplace(error); }
-    void deliver() override
+    void complete() override
     {
         if (!m_result)
             m_result.emplace(Error{ErrorKind::Internal, u"operation was not executed"_s});
-        m_guard->post([done = std::move(m_done), result = std::move(*m_result)]() mutable {
-            done(std::move(result));
-        });
+        m_done(std::move(*m_result));
     }
+    ContextGuard &guard() const override { return *m_guard; }
 
     void setResult(Result<T> result) { m_result.emplace(std::move(result)); }
     const std::optional<Result<T>> &result() const { return m_result; }
@@ -429,7 +476,7 @@ Result<AppendResult> appendOne(Session &s, const Queries &q, const NewMessage &m
                     query.bindValue(u":room"_s, message.roomId);
                     query.bindValue(u":user"_s, message.userId);
                     query.bindValue(u":text"_s, message.text);
-                    query.bindValue(u":type"_s, QString(messageTypeName(message.type)));
+                    query.bindValue(u":type"_s, messageTypeText(message.type));
                     query.bindValue(u":reply"_s, nullableId(message.replyTo));
                     query.bindValue(u":client"_s, nullableText(message.clientId));
                     query.bindValue(u":created"_s, at);
@@ -470,12 +517,10 @@ QString clientKey(qint64 roomId, qint64 userId, const QString &clientId)
     return QString::number(roomId) + u'/' + QString::number(userId) + u'/' + clientId;
 }
 
-// Power-of-two pieces, largest first, at most 256 rows: a run of any length is covered by a
-// handful of statements whose texts (and prepared statements) are shared by every batch.
 QList<qsizetype> chunkSizes(qsizetype count)
 {
     QList<qsizetype> sizes;
-    for (qsizetype size = 256; size > 0; size /= 2) {
+    for (qsizetype size = sql::MaxBulkRows; size > 0; size /= 2) {
         while (count >= size) {
             sizes.append(size);
             count -= size;
@@ -484,32 +529,16 @@ QList<qsizetype> chunkSizes(qsizetype count)
     return sizes;
 }
 
-// The bulk form of appendOne(), for Session::consecutiveIds() connections: a single round
-// trip looks up every client id of the run, and one multi-row INSERT per chunk stores the new
-// messages, whose ids follow from the first.
-void appendMany(Session &s, std::span<sql::Job *const> jobs)
+// The messages already stored under the client ids of \a keyed, by clientKey(); false after
+// recording a failure.
+bool storedByClientId(Session &s, const Queries &q, const QList<AppendJob *> &keyed,
+                      QHash<QString, Message> &stored)
 {
-    const Queries &q = static_cast<AppendJob *>(jobs.front())->queries();
-    QList<AppendJob *> valid;
-    for (sql::Job *job : jobs) {
-        auto *append = static_cast<AppendJob *>(job);
-        if (auto error = checkAppend(append->message()))
-            append->setResult(*error);
-        else
-            valid.append(append);
-    }
-
-    QList<AppendJob *> keyed;
-    for (AppendJob *append : std::as_const(valid)) {
-        if (!append->message().clientId.isEmpty())
-            keyed.append(append);
-    }
-    QHash<QString, Message> alreadyStored;
     qsizetype offset = 0;
     for (const qsizetype size : chunkSizes(keyed.size())) {
         QSqlQuery *query = s.prepare(q.selectMessagesByClientIds(size));
         if (!query)
-            return;
+            return false;
         for (qsizetype i = 0; i < size; ++i) {
             const NewMessage &m = keyed.at(offset + i)->message();
             query->bindValue(int(3 * i), m.roomId);
@@ -518,43 +547,124 @@ void appendMany(Session &s, std::span<sql::Job *const> jobs)
         }
         offset += size;
         if (!s.exec(query))
-            return;
+            return false;
         while (query->next()) {
             Message m = readMessage(*query);
-            alreadyStored.insert(clientKey(m.roomId, m.author.id, m.clientId), m);
+            stored.insert(clientKey(m.roomId, m.author.id, m.clientId), m);
         }
         query->finish();
     }
+    return true;
+}
+
+// After an INSERT ... ON CONFLICT DO NOTHING of \a chunk stored only \a rows of its rows, the
+// last with id \a lastId: gives the stored ones their ids and returns the skipped ones (their
+// client id was already stored). The stored rows are the ids (lastId - rows, lastId], in the
+// order of the statement's VALUES.
+std::optional<QList<AppendJob *>> matchInsertedRows(Session &s, const Queries &q,
+                                                    std::span<AppendJob *const> chunk,
+                                                    qsizetype rows, qint64 lastId, qint64 at)
+{
+    QList<AppendJob *> skipped;
+    QSqlQuery *query = nullptr;
+    if (rows > 0) {
+        query = s.prepare(q.selectInsertedRange);
+        if (!query)
+            return std::nullopt;
+        query->bindValue(0, lastId - rows);
+        query->bindValue(1, lastId);
+        if (!s.exec(query))
+            return std::nullopt;
+    }
+    bool haveRow = query && query->next();
+    qsizetype matched = 0;
+    for (AppendJob *append : chunk) {
+        const NewMessage &m = append->message();
+        const bool isThisRow = haveRow && query->value(1).toLongLong() == m.roomId
+                && query->value(2).toLongLong() == m.userId
+                && query->value(3).toString() == m.clientId;
+        if (!isThisRow) {
+            skipped.append(append);
+            continue;
+        }
+        append->setResult(AppendResult{storedMessage(m, query->value(0).toLongLong(), at), false});
+        ++matched;
+        haveRow = query->next();
+    }
+    if (query)
+        query->finish();
+    if (matched != rows || haveRow) {
+        s.recordFailure(QSqlError(u"multi-row insert"_s,
+                                  u"%1 rows stored, %2 matched"_s.arg(rows).arg(matched),
+                                  QSqlError::StatementError),
+                        q.selectInsertedRange);
+        return std::nullopt;
+    }
+    return skipped;
+}
+
+// The bulk form of appendOne(), for Session::consecutiveIds() connections: one multi-row
+// INSERT per chunk stores the new messages, whose ids follow from the first. A client id
+// already stored makes the append answer with the stored message: MySQL looks them up before
+// inserting; SQLite inserts first and looks up only the rows its INSERT skipped.
+void appendMany(Session &s, std::span<sql::Job *const> jobs)
+{
+    const Queries &q = static_cast<AppendJob *>(jobs.front())->queries();
+    const bool insertFirst = s.dialect() == Dialect::Sqlite;
 
     QList<AppendJob *> inserts;
+    QList<AppendJob *> keyed;
     QHash<QString, AppendJob *> firstWithKey;
     QList<std::pair<AppendJob *, AppendJob *>> repeats;
-    for (AppendJob *append : std::as_const(valid)) {
+    for (sql::Job *job : jobs) {
+        auto *append = static_cast<AppendJob *>(job);
+        if (auto error = checkAppend(append->message())) {
+            append->setResult(*error);
+            continue;
+        }
         const NewMessage &m = append->message();
         if (!m.clientId.isEmpty()) {
             const QString key = clientKey(m.roomId, m.userId, m.clientId);
-            if (auto it = alreadyStored.constFind(key); it != alreadyStored.cend()) {
-                append->setResult(AppendResult{*it, true});
-                continue;
-            }
             // The same client id twice in one run: the second answers as a resend of the first.
             if (AppendJob *first = firstWithKey.value(key)) {
                 repeats.emplaceBack(append, first);
                 continue;
             }
             firstWithKey.insert(key, append);
+            keyed.append(append);
         }
         inserts.append(append);
     }
 
+    qsizetype alreadyStored = 0;
+    if (!insertFirst && !keyed.isEmpty()) {
+        QHash<QString, Message> stored;
+        if (!storedByClientId(s, q, keyed, stored))
+            return;
+        if (!stored.isEmpty()) {
+            alreadyStored = stored.size();
+            inserts.removeIf([&stored](AppendJob *append) {
+                const NewMessage &m = append->message();
+                if (m.clientId.isEmpty())
+                    return false;
+                const auto it = stored.constFind(clientKey(m.roomId, m.userId, m.clientId));
+                if (it == stored.cend())
+                    return false;
+                append->setResult(AppendResult{*it, true});
+                return true;
+            });
+        }
+    }
+
     const qint64 at = now();
     const QList<qsizetype> chunks = chunkSizes(inserts.size());
-    qCDebug(lcStorage) << "appending" << jobs.size() << "messages:" << inserts.size() << "new in"
+    qCDebug(lcStorage) << "appending" << jobs.size() << "messages:" << inserts.size() << "in"
                        << chunks.size() << "statements," << repeats.size() << "repeated in the run,"
-                       << alreadyStored.size() << "already stored";
-    offset = 0;
+                       << alreadyStored << "already stored";
+    QList<AppendJob *> skipped;
+    qsizetype offset = 0;
     for (const qsizetype size : chunks) {
-        const QString sql = q.insertMessages(size);
+        const QString &sql = q.insertMessages(size);
         QSqlQuery *query = s.prepare(sql);
         if (!query)
             return;
@@ -564,30 +674,64 @@ void appendMany(Session &s, std::span<sql::Job *const> jobs)
             query->bindValue(base, m.roomId);
             query->bindValue(base + 1, m.userId);
             query->bindValue(base + 2, m.text);
-            query->bindValue(base + 3, QString(messageTypeName(m.type)));
+            query->bindValue(base + 3, messageTypeText(m.type));
             query->bindValue(base + 4, nullableId(m.replyTo));
             query->bindValue(base + 5, nullableText(m.clientId));
             query->bindValue(base + 6, at);
         }
         if (!s.exec(query))
             return;
-        const qint64 firstId = query->lastInsertId().toLongLong();
-        const int rows = query->numRowsAffected();
+        const qsizetype rows = query->numRowsAffected();
+        const std::span<AppendJob *const> chunk(inserts.constData() + offset, size_t(size));
+        offset += size;
+        if (rows == size) {
+            const qint64 firstId = s.firstInsertedId(*query, size);
+            query->finish();
+            if (firstId <= 0) {
+                s.recordFailure(QSqlError(u"multi-row insert"_s, u"no id for %1 rows"_s.arg(size),
+                                          QSqlError::StatementError),
+                                sql);
+                return;
+            }
+            for (qsizetype i = 0; i < size; ++i) {
+                AppendJob *append = chunk[size_t(i)];
+                append->setResult(
+                        AppendResult{storedMessage(append->message(), firstId + i, at), false});
+            }
+            continue;
+        }
+        const qint64 lastId = rows > 0 ? query->lastInsertId().toLongLong() : 0;
         query->finish();
-        if (firstId <= 0 || rows != size) {
+        if (!insertFirst || rows < 0 || rows > size || (rows > 0 && lastId <= 0)) {
             s.recordFailure(
                     QSqlError(u"multi-row insert"_s,
-                              u"%1 rows from id %2, expected %3"_s.arg(rows).arg(firstId).arg(size),
+                              u"%1 rows from id %2, expected %3"_s.arg(rows).arg(lastId).arg(size),
                               QSqlError::StatementError),
                     sql);
             return;
         }
-        for (qsizetype i = 0; i < size; ++i) {
-            AppendJob *append = inserts.at(offset + i);
-            append->setResult(
-                    AppendResult{storedMessage(append->message(), firstId + i, at), false});
+        auto notStored = matchInsertedRows(s, q, chunk, rows, lastId, at);
+        if (!notStored)
+            return;
+        skipped += *notStored;
+    }
+
+    if (!skipped.isEmpty()) {
+        QHash<QString, Message> stored;
+        if (!storedByClientId(s, q, skipped, stored))
+            return;
+        for (AppendJob *append : std::as_const(skipped)) {
+            const NewMessage &m = append->message();
+            const auto it = stored.constFind(clientKey(m.roomId, m.userId, m.clientId));
+            if (it == stored.cend()) {
+                s.recordFailure(QSqlError(u"multi-row insert"_s,
+                                          u"a skipped row has no stored message"_s,
+                                          QSqlError::StatementError),
+                                q.selectMessagesByClientIds(1));
+                return;
+            }
+            append->setResult(AppendResult{*it, true});
         }
-        offset += size;
     }
     for (const auto &[repeat, first] : std::as_const(repeats))
         repeat->setResult(AppendResult{first->result()->value().message, true});
@@ -642,7 +786,9 @@ void SqlStore::enqueue(std::unique_ptr<sql::Job> job)
 {
     if (!m_engine->submit(job)) {
         job->fail(Error{ErrorKind::Unavailable, u"the store is not open"_s});
-        job->deliver();
+        std::vector<std::unique_ptr<sql::Job>> jobs;
+        jobs.push_back(std::move(job));
+        sql::Engine::deliver(jobs);
     }
 }
 

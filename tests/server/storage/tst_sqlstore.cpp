@@ -3,6 +3,7 @@
 #include "storage/sqlstore.h"
 
 #include <QtCore/QCoreApplication>
+#include <QtCore/QDateTime>
 #include <QtCore/QSet>
 #include <QtCore/QTemporaryDir>
 #include <QtCore/QThread>
@@ -86,6 +87,7 @@ private Q_SLOTS:
     void groupCommitsConcurrentAppends();
     void failingAppendDoesNotSinkItsBatch();
     void deduplicatesByClientId();
+    void formatsTimestampsAsQDateTimeDoes();
     void pagesHistoryWithoutGapsOrDuplicates();
     void editsAndSoftDeletes();
     void membershipAndUnreadCounts();
@@ -795,6 +797,83 @@ void tst_SqlStore::deduplicatesByClientId()
     for (const Message &m : all->messages) {
         if (m.clientId.startsWith(u"burst-"_s))
             QCOMPARE(m.text, u"burst %1"_s.arg(m.clientId.mid(6).toInt() * 2));
+    }
+
+    // Resends of stored messages, new client ids and messages without one, mixed in one run:
+    // the rows that an insert skips sit between the rows it stores, and every stored row must
+    // still get the id of its own text.
+    constexpr int Mixed = 240;
+    QList<Sent> mixed(Mixed);
+    answered = 0;
+    const auto mixedKey = [](int i) {
+        switch (i % 4) {
+        case 0:
+            return u"burst-%1"_s.arg(10 + i / 4); // stored by the burst above
+        case 1:
+            return QString();
+        default:
+            return u"mixed-%1"_s.arg(i);
+        }
+    };
+    for (int i = 0; i < Mixed; ++i) {
+        store->appendMessage({roomA, 1, u"mixed %1"_s.arg(i), MessageType::Text, 0, mixedKey(i)},
+                             this, [&mixed, &answered, i](Result<AppendResult> r) {
+                                 ++answered;
+                                 if (r.ok())
+                                     mixed[i] = {r->message.id, r->duplicate, true};
+                             });
+    }
+    QTRY_COMPARE(answered, Mixed);
+    qint64 previous = 0;
+    QHash<qint64, QString> newTexts;
+    for (int i = 0; i < Mixed; ++i) {
+        QVERIFY(mixed.at(i).ok);
+        if (i % 4 == 0) {
+            QVERIFY(mixed.at(i).duplicate);
+            QCOMPARE(mixed.at(i).id, sent.at(2 * (10 + i / 4)).id);
+            continue;
+        }
+        QVERIFY(!mixed.at(i).duplicate);
+        QVERIFY(mixed.at(i).id > previous);
+        previous = mixed.at(i).id;
+        newTexts.insert(mixed.at(i).id, u"mixed %1"_s.arg(i));
+    }
+    QCOMPARE(newTexts.size(), Mixed - Mixed / 4);
+    auto afterMixed = wait<MessagePage>(this, [&](QObject *c, auto done) {
+        store->messagesAfter(roomA, all->messages.last().id, 1000, c, done);
+    });
+    VERIFY_OK(afterMixed);
+    QCOMPARE(afterMixed->messages.size(), newTexts.size());
+    for (const Message &m : afterMixed->messages)
+        QCOMPARE(m.text, newTexts.value(m.id));
+}
+
+void tst_SqlStore::formatsTimestampsAsQDateTimeDoes()
+{
+    const auto expected = [](qint64 ms) {
+        return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
+    };
+    // Edges: the epoch, leap days, century rules, the ends of the four-digit years, and a
+    // millisecond either side of midnight.
+    const QList<qint64> edges = {0,
+                                 -1,
+                                 1,
+                                 951'782'400'000, // 2000-02-29
+                                 4'107'542'400'000, // 2100-03-01 (2100 is not a leap year)
+                                 1'709'164'799'999, // 2024-02-28T23:59:59.999
+                                 1'709'164'800'000, // 2024-02-29
+                                 -62'135'596'800'000, // 0001-01-01
+                                 -62'135'596'800'001, // before it: QDateTime's own answer
+                                 253'402'300'799'999, // 9999-12-31T23:59:59.999
+                                 -86'400'000 * qint64(365) * 100};
+    for (const qint64 ms : edges)
+        QCOMPARE(formatTimestamp(ms), expected(ms));
+    // And a spread of times from 1900 to 2200.
+    quint64 state = 0x9e3779b97f4a7c15ULL;
+    for (int i = 0; i < 20000; ++i) {
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        const qint64 ms = -2'208'988'800'000 + qint64(state % 9'467'280'000'000ULL);
+        QCOMPARE(formatTimestamp(ms), expected(ms));
     }
 }
 
