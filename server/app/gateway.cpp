@@ -132,11 +132,40 @@ void Gateway::onConnected(SocketId id, const Handshake &)
     const Connection connection = *it;
     m_io->joinRoom(id, domain::userChannel(connection.user.userId));
     m_rooms->connectionOpened(connection);
+    storeUser(connection.user);
+}
+
+void Gateway::storeUser(const auth::Identity &identity)
+{
+    // Another instance, or the host site, may write the row too: an entry is trusted for a
+    // while only, after which an unchanged identity is written again.
+    constexpr qint64 TrustMs = 10 * 60 * 1000;
+    constexpr qsizetype MaxEntries = 200'000;
+    const qint64 now = m_clock.elapsed();
+    const auto known = m_storedUsers.constFind(identity.userId);
+    if (known != m_storedUsers.cend() && known->identity == identity
+        && now - known->storedAt < TrustMs) {
+        return;
+    }
+    if (known != m_storedUsers.cend()
+        && (known->identity.name != identity.name || known->identity.avatar != identity.avatar)) {
+        m_rooms->authorsChanged();
+    }
+    if (m_storedUsers.size() >= MaxEntries) {
+        // Without the old entries, a later change of name would go unnoticed.
+        m_storedUsers.clear();
+        m_rooms->authorsChanged();
+    }
+    // Not known until the write succeeds; a concurrent connect of the same user writes again.
+    m_storedUsers.remove(identity.userId);
     // The store runs requests in order, so the user row is written before anything this
     // connection does next.
-    m_store->upsertUser(connection.user, this, [](storage::Result<storage::User> user) {
-        if (!user)
+    m_store->upsertUser(identity, this, [this, identity](storage::Result<storage::User> user) {
+        if (!user) {
             qCWarning(lcGateway) << "could not store a user:" << user.error().message;
+            return;
+        }
+        m_storedUsers.insert(identity.userId, {identity, m_clock.elapsed()});
     });
 }
 

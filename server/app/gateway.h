@@ -59,6 +59,8 @@ private:
     void onDisconnected(transport::SocketId id);
     void onEvent(transport::SocketId id, const QString &event, const JsonArray &args, qint64 ackId);
     void forget(transport::SocketId id);
+    //! Writes the user's row unless this identity was written recently.
+    void storeUser(const auth::Identity &identity);
 
     transport::SocketIoServer *m_io;
     const auth::JwtVerifier *m_verifier;
@@ -71,6 +73,14 @@ private:
     QHash<transport::SocketId, domain::Connection> m_connections;
     QHash<qint64, QSet<transport::SocketId>> m_byUser;
     QElapsedTimer m_clock;
+    struct StoredUser
+    {
+        auth::Identity identity;
+        qint64 storedAt = 0; // m_clock
+    };
+    //! The identities this process wrote to the users table, so that a reconnect (a storm of
+    //! them after a restart of the proxy) does not rewrite unchanged rows.
+    QHash<qint64, StoredUser> m_storedUsers;
 };
 
 } // namespace chat::app

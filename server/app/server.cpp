@@ -153,6 +153,10 @@ bool Server::startChat(QString *error)
     auto *outbox = new domain::Outbox(this);
     domain::RoomManager::Limits limits;
     limits.messagesPerMinute = m_config.rateLimitPerMin;
+    // A SQLite file has one writer, this process, so the newest messages can be answered from
+    // memory. Instances sharing a MySQL database each miss the others' messages.
+    if (storeConfig.driver == storage::SqlStoreConfig::Driver::Sqlite)
+        limits.recentMessages = 200;
     auto *rooms = new domain::RoomManager(m_store.get(), outbox, limits, this);
     auto *gateway = new Gateway(m_io, m_verifier.get(), m_store.get(), rooms, outbox,
                                 m_metrics.get(), {m_config.maxConnectionsPerUser}, this);

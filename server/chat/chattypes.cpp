@@ -28,6 +28,15 @@ JsonObject userJson(const storage::UserRef &user)
             {u"avatar"_s, JsonValue(user.avatar)}};
 }
 
+JsonArray usersJson(const QList<storage::UserRef> &users)
+{
+    JsonArray array;
+    array.reserve(users.size());
+    for (const storage::UserRef &user : users)
+        array.append(userJson(user));
+    return array;
+}
+
 JsonObject messageJson(const storage::Message &message)
 {
     return {

@@ -53,6 +53,7 @@ struct Request
 
 //! The protocol's objects (protocol.md §3).
 JsonObject userJson(const storage::UserRef &user);
+JsonArray usersJson(const QList<storage::UserRef> &users);
 JsonObject messageJson(const storage::Message &message);
 JsonObject roomJson(const storage::Room &room);
 //! The transport channel that carries a room's events to its members.

@@ -17,6 +17,10 @@ using events::ServerEvent;
 namespace {
 
 constexpr int CatchUpLimit = 1000;
+// How long a room read from the store is used without reading it again.
+constexpr qint64 RoomTtlMs = 30'000;
+// Bounds the memberships remembered; forgetting them only costs store writes.
+constexpr qsizetype MaxKnownMembers = 500'000;
 
 QString eventName(ServerEvent event)
 {
@@ -32,15 +36,6 @@ JsonArray messagesJson(const QList<storage::Message> &messages)
     return array;
 }
 
-JsonArray usersJson(const QList<storage::UserRef> &users)
-{
-    JsonArray array;
-    array.reserve(users.size());
-    for (const storage::UserRef &user : users)
-        array.append(userJson(user));
-    return array;
-}
-
 } // namespace
 
 RoomManager::RoomManager(storage::Store *store, Outbox *outbox, const Limits &limits,
@@ -49,7 +44,8 @@ RoomManager::RoomManager(storage::Store *store, Outbox *outbox, const Limits &li
       m_store(store),
       m_outbox(outbox),
       m_limits(limits),
-      m_rateLimiter(limits.messagesPerMinute, 60 * 1000)
+      m_rateLimiter(limits.messagesPerMinute, 60 * 1000),
+      m_recent(limits.recentMessages)
 {
     m_clock.start();
     const QString presence = eventName(ServerEvent::RoomPresence);
@@ -196,25 +192,47 @@ void RoomManager::roomJoin(const Request &request)
     if (!payload.isValid())
         return fail(request, ErrorCode::InvalidPayload, payload.error());
 
-    const auto onRoom = [this, request, since](storage::Result<storage::Room> room) {
+    findRoom(bySlug, slug, roomId, [this, request, since](storage::Result<storage::Room> room) {
         if (!room)
             return fail(request, room.error());
         if (!room->active)
             return fail(request, ErrorCode::NotFound, u"the room is archived"_s);
         if (room->type != storage::RoomType::Community)
             return fail(request, ErrorCode::Forbidden, u"not a community room"_s);
-        m_store->joinRoom(
-                room->id, request.connection.user.userId, auth::Role::Member, this,
-                [this, request, room = *room, since](storage::Result<storage::Member> member) {
-                    if (!member)
-                        return fail(request, member.error());
-                    completeJoin(request, room, since);
-                });
+        const QPair<qint64, qint64> membership{room->id, request.connection.user.userId};
+        if (m_knownMembers.contains(membership))
+            return completeJoin(request, *room, since);
+        m_store->joinRoom(room->id, request.connection.user.userId, auth::Role::Member, this,
+                          [this, request, room = *room, since,
+                           membership](storage::Result<storage::Member> member) {
+                              if (!member)
+                                  return fail(request, member.error());
+                              if (m_knownMembers.size() >= MaxKnownMembers)
+                                  m_knownMembers.clear();
+                              m_knownMembers.insert(membership);
+                              completeJoin(request, room, since);
+                          });
+    });
+}
+
+void RoomManager::findRoom(bool bySlug, const QString &slug, qint64 roomId,
+                           const std::function<void(storage::Result<storage::Room>)> &done)
+{
+    const qint64 id = bySlug ? m_roomIdsBySlug.value(slug) : roomId;
+    const auto cached = m_rooms.constFind(id);
+    if (cached != m_rooms.cend() && m_clock.elapsed() - cached->readAt < RoomTtlMs)
+        return done(cached->room);
+    const auto remember = [this, done](storage::Result<storage::Room> room) {
+        if (room) {
+            m_rooms.insert(room->id, {*room, m_clock.elapsed()});
+            m_roomIdsBySlug.insert(room->slug, room->id);
+        }
+        done(std::move(room));
     };
     if (bySlug)
-        m_store->roomBySlug(slug, this, onRoom);
+        m_store->roomBySlug(slug, this, remember);
     else
-        m_store->roomById(roomId, this, onRoom);
+        m_store->roomById(roomId, this, remember);
 }
 
 void RoomManager::completeJoin(const Request &request, const storage::Room &room, qint64 since)
@@ -229,28 +247,43 @@ void RoomManager::completeJoin(const Request &request, const storage::Room &room
         Q_EMIT m_outbox->subscribe(request.connection.id, roomChannel(room.id));
         m_presence.add(room.id, request.connection.ref(), request.connection.id);
     }
-    const auto onPage = [this, request, room](storage::Result<storage::MessagePage> page) {
+    if (const auto kept = since > 0 ? m_recent.after(room.id, since, CatchUpLimit)
+                                    : m_recent.newest(room.id, m_limits.historyPage)) {
+        return sendJoined(request, room, *kept);
+    }
+    const auto onPage = [this, request, room, since](storage::Result<storage::MessagePage> page) {
         if (!page)
             return fail(request, page.error());
-        const ConnectionId id = request.connection.id;
-        Q_EMIT m_outbox->toConnection(
-                id, eventName(ServerEvent::RoomHistory),
-                {JsonObject{{u"roomId"_s, JsonValue(room.id)},
-                            {u"messages"_s, JsonValue(messagesJson(page->messages))},
-                            {u"hasMore"_s, JsonValue(page->hasMore)}}});
-        Q_EMIT m_outbox->toConnection(
-                id, eventName(ServerEvent::RoomUsers),
-                {JsonObject{{u"roomId"_s, JsonValue(room.id)},
-                            {u"users"_s,
-                             JsonValue(usersJson(
-                                     m_presence.users(room.id, 0, RoomPresence::ListLimit)))},
-                            {u"total"_s, JsonValue(m_presence.total(room.id))}}});
-        m_outbox->replyOk(request, {{u"room"_s, JsonValue(roomJson(room))}});
+        if (since == 0)
+            m_recent.seed(room.id, *page);
+        sendJoined(request, room, *page);
     };
     if (since > 0)
         m_store->messagesAfter(room.id, since, CatchUpLimit, this, onPage);
     else
         m_store->history(room.id, 0, m_limits.historyPage, this, onPage);
+}
+
+void RoomManager::sendJoined(const Request &request, const storage::Room &room,
+                             const storage::MessagePage &page)
+{
+    const ConnectionId id = request.connection.id;
+    Q_EMIT m_outbox->toConnection(
+            id, eventName(ServerEvent::RoomHistory),
+            {JsonObject{{u"roomId"_s, JsonValue(room.id)},
+                        {u"messages"_s, JsonValue(messagesJson(page.messages))},
+                        {u"hasMore"_s, JsonValue(page.hasMore)}}});
+    Q_EMIT m_outbox->toConnection(id, eventName(ServerEvent::RoomUsers),
+                                  {JsonObject{{u"roomId"_s, JsonValue(room.id)},
+                                              {u"users"_s, m_presence.firstPage(room.id)},
+                                              {u"total"_s, JsonValue(m_presence.total(room.id))}}});
+    m_outbox->replyOk(request, {{u"room"_s, JsonValue(roomJson(room))}});
+}
+
+void RoomManager::authorsChanged()
+{
+    // Rare (a name or avatar changed on the host site): every window reloads from the store.
+    m_recent.clear();
 }
 
 void RoomManager::roomLeave(const Request &request)
@@ -362,6 +395,7 @@ void RoomManager::storeMessage(const Request &request, const storage::NewMessage
                 storage::Message stored = result->message;
                 stored.author = request.connection.ref();
                 if (!result->duplicate) {
+                    m_recent.append(stored);
                     Q_EMIT m_outbox->toChannel(roomChannel(stored.roomId),
                                                eventName(ServerEvent::MessageNew),
                                                {messageJson(stored)}, 0);
@@ -400,6 +434,7 @@ void RoomManager::messageEdit(const Request &request)
                         [this, request](storage::Result<storage::Message> edited) {
                             if (!edited)
                                 return fail(request, edited.error());
+                            m_recent.update(*edited);
                             const JsonObject object = messageJson(*edited);
                             Q_EMIT m_outbox->toChannel(roomChannel(edited->roomId),
                                                        eventName(ServerEvent::MessageUpdated),
@@ -430,6 +465,7 @@ void RoomManager::messageDelete(const Request &request)
                         messageId, this, [this, request](storage::Result<storage::Message> gone) {
                             if (!gone)
                                 return fail(request, gone.error());
+                            m_recent.update(*gone);
                             Q_EMIT m_outbox->toChannel(
                                     roomChannel(gone->roomId),
                                     eventName(ServerEvent::MessageDeleted),

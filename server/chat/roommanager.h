@@ -3,12 +3,15 @@
 
 #include "chattypes.h"
 #include "ratelimiter.h"
+#include "recentmessages.h"
 #include "roompresence.h"
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QHash>
 #include <QtCore/QObject>
 #include <QtCore/QSet>
+
+#include <functional>
 
 namespace chat::storage {
 class Store;
@@ -36,6 +39,9 @@ public:
         int maxPage = 100;
         int typingIntervalMs = 2000;
         int maxClientIdLength = 64;
+        //! Newest messages per room kept in memory to answer joins without the store; only
+        //! for a process that writes every message of its rooms. 0 keeps none.
+        int recentMessages = 0;
     };
 
     RoomManager(storage::Store *store, Outbox *outbox, const Limits &limits,
@@ -52,6 +58,9 @@ public:
 
     //! Online users of a room (for the REST API and metrics).
     int onlineCount(qint64 roomId) const { return m_presence.total(roomId); }
+    //! Users' names or avatars changed in the store, or may have: messages kept in memory
+    //! carry the old ones.
+    void authorsChanged();
 
 Q_SIGNALS:
     //! A message was stored and announced; \a latencyMs from its request's arrival.
@@ -75,7 +84,12 @@ private:
     void roomRead(const Request &request);
     void typing(const Request &request, bool start);
 
+    //! The room, from memory when it was read recently.
+    void findRoom(bool bySlug, const QString &slug, qint64 roomId,
+                  const std::function<void(storage::Result<storage::Room>)> &done);
     void completeJoin(const Request &request, const storage::Room &room, qint64 since);
+    void sendJoined(const Request &request, const storage::Room &room,
+                    const storage::MessagePage &page);
     void storeMessage(const Request &request, const storage::NewMessage &message);
     void leave(ConnectionState &state, qint64 roomId);
     bool hasJoined(ConnectionId connection, qint64 roomId) const;
@@ -93,6 +107,18 @@ private:
     QHash<QPair<qint64, qint64>, qint64> m_typingShown;
     QSet<QPair<qint64, qint64>> m_typing;
     QElapsedTimer m_clock;
+    // Read-through copies that spare the store a join's reads and writes: rooms (briefly, as
+    // an administrator may change them), the (room, user) memberships known to be stored
+    // (never removed for community rooms), and the newest messages.
+    struct CachedRoom
+    {
+        storage::Room room;
+        qint64 readAt = 0;
+    };
+    QHash<qint64, CachedRoom> m_rooms;
+    QHash<QString, qint64> m_roomIdsBySlug;
+    QSet<QPair<qint64, qint64>> m_knownMembers;
+    RecentMessages m_recent;
 };
 
 } // namespace chat::domain

@@ -16,10 +16,14 @@ bool RoomPresence::add(qint64 roomId, const storage::UserRef &user, ConnectionId
 {
     Room &room = m_rooms[roomId];
     Online &entry = room.online[user.id];
-    entry.user = user;
     const bool cameOnline = ++entry.connections == 1;
+    if (!cameOnline && entry.user != user)
+        room.firstPage.reset(); // a new name or avatar
+    entry.user = user;
     if (cameOnline) {
         room.order.append(user.id);
+        if (room.order.size() <= ListLimit)
+            room.firstPage.reset();
         record(roomId, room, true, user);
     }
     // What room:users shows this connection now needs no announcement to it.
@@ -39,7 +43,11 @@ bool RoomPresence::remove(qint64 roomId, qint64 userId, ConnectionId connection)
         return false;
     const storage::UserRef user = it->user;
     room.online.erase(it);
-    room.order.removeOne(userId);
+    const qsizetype position = room.order.indexOf(userId);
+    if (position >= 0)
+        room.order.remove(position);
+    if (position < ListLimit)
+        room.firstPage.reset();
     record(roomId, room, false, user);
     return true;
 }
@@ -67,6 +75,16 @@ QList<storage::UserRef> RoomPresence::users(qint64 roomId, int offset, int limit
     for (const qint64 userId : page)
         result.append(it->online.value(userId).user);
     return result;
+}
+
+JsonValue RoomPresence::firstPage(qint64 roomId) const
+{
+    const auto it = m_rooms.constFind(roomId);
+    if (it == m_rooms.constEnd())
+        return JsonValue(JsonArray());
+    if (!it->firstPage)
+        it->firstPage = JsonValue(usersJson(users(roomId, 0, ListLimit)));
+    return *it->firstPage;
 }
 
 void RoomPresence::schedule(qint64 roomId)

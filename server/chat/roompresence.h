@@ -7,6 +7,8 @@
 #include <QtCore/QHash>
 #include <QtCore/QObject>
 
+#include <optional>
+
 namespace chat::domain {
 
 //! \brief Who is online in each room, and the coalesced room:presence announcements.
@@ -36,6 +38,9 @@ public:
     int total(qint64 roomId) const;
     //! Online users in the order they came, paged.
     QList<storage::UserRef> users(qint64 roomId, int offset, int limit) const;
+    //! The first ListLimit online users as the protocol's user array (room:users), kept
+    //! between the changes that touch it: once a room is full, joins leave it alone.
+    JsonValue firstPage(qint64 roomId) const;
 
 Q_SIGNALS:
     //! A room:presence payload for the room's members, except the listed connections.
@@ -68,6 +73,7 @@ private:
         qint64 sequence = 0;
         qint64 lastSentAt = -IntervalMs;
         bool scheduled = false;
+        mutable std::optional<JsonValue> firstPage;
     };
 
     void record(qint64 roomId, Room &room, bool joined, const storage::UserRef &user);

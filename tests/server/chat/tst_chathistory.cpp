@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // History across a thousand messages: paged back with `before`, 100 at a time, over Socket.IO
 // and over HTTP, with no gap, no duplicate and every page in ascending order; the catch-up of
-// room:join with `since`.
+// room:join with `since`. The newest messages are also kept in memory: joins near the newest
+// are answered from there, older ones from the database, and both must agree.
 #include "chattestkit.h"
 
 #include <QtNetwork/QNetworkAccessManager>
@@ -39,6 +40,9 @@ private Q_SLOTS:
     void pageBackOverHttp();
     void joinShowsTheNewest50();
     void joinSinceCatchesUp();
+    void joinSinceRecentCatchesUp();
+    void joinShowsEditsAndDeletions();
+    void joinShowsTheAuthorsCurrentName();
 
 private:
     //! Checks one page read back from the newest: its size, its order, its place before the
@@ -205,6 +209,79 @@ void tst_ChatHistory::joinSinceCatchesUp()
     const JsonValue history = returning.payloads(u"room:history"_s).at(0);
     QCOMPARE(idsOf(history[u"messages"_s].toArray()), m_ids.mid(MessageCount - 300));
     QCOMPARE(toString(history[u"hasMore"_s]), u"false"_s);
+}
+
+void tst_ChatHistory::joinSinceRecentCatchesUp()
+{
+    ChatClient returning(m_fixture->url());
+    QVERIFY(returning.signIn(memberToken(4)));
+    for (const int missed : {0, 1, 10, 150}) {
+        const qint64 since = m_ids.at(MessageCount - 1 - missed);
+        QVERIFY(isOk(returning.call(
+                u"room:join"_s,
+                JsonObject{{u"roomId"_s, JsonValue(m_general)}, {u"since"_s, JsonValue(since)}})));
+        QTRY_COMPARE(returning.count(u"room:history"_s), 1);
+        const JsonValue history = returning.payloads(u"room:history"_s).at(0);
+        const JsonArray messages = history[u"messages"_s].toArray();
+        QCOMPARE(idsOf(messages), m_ids.mid(MessageCount - missed));
+        for (int i = 0; i < missed; ++i)
+            QCOMPARE(messages.at(i)[u"message"_s].toString(), textOf(MessageCount - missed + i));
+        QCOMPARE(toString(history[u"hasMore"_s]), u"false"_s);
+        QVERIFY(isOk(
+                returning.call(u"room:leave"_s, JsonObject{{u"roomId"_s, JsonValue(m_general)}})));
+        returning.clear();
+    }
+}
+
+void tst_ChatHistory::joinShowsEditsAndDeletions()
+{
+    const qint64 edited = m_ids.at(MessageCount - 1);
+    const qint64 deleted = m_ids.at(MessageCount - 2);
+    QVERIFY(isOk(m_client->call(
+            u"message:edit"_s,
+            JsonObject{{u"id"_s, JsonValue(edited)}, {u"message"_s, u"edited later"_s}})));
+    QVERIFY(isOk(m_client->call(u"message:delete"_s, JsonObject{{u"id"_s, JsonValue(deleted)}})));
+
+    const auto check = [&](const JsonArray &messages) {
+        QCOMPARE(messages.constLast()[u"id"_s].toInteger(), edited);
+        QCOMPARE(messages.constLast()[u"message"_s].toString(), u"edited later"_s);
+        QVERIFY(!messages.constLast()[u"edited_at"_s].isNull());
+        const JsonValue gone = messages.at(messages.size() - 2);
+        QCOMPARE(gone[u"id"_s].toInteger(), deleted);
+        QCOMPARE(toString(gone[u"deleted"_s]), u"true"_s);
+        QCOMPARE(gone[u"message"_s].toString(), QString());
+    };
+    ChatClient late(m_fixture->url());
+    QVERIFY(late.signIn(memberToken(5)));
+    QVERIFY(isOk(late.join(u"general"_s)));
+    QTRY_COMPARE(late.count(u"room:history"_s), 1);
+    check(late.payloads(u"room:history"_s).at(0)[u"messages"_s].toArray());
+
+    ChatClient returning(m_fixture->url());
+    QVERIFY(returning.signIn(memberToken(6)));
+    QVERIFY(isOk(returning.call(u"room:join"_s,
+                                JsonObject{{u"roomId"_s, JsonValue(m_general)},
+                                           {u"since"_s, JsonValue(m_ids.at(MessageCount - 3))}})));
+    QTRY_COMPARE(returning.count(u"room:history"_s), 1);
+    const JsonArray caughtUp = returning.payloads(u"room:history"_s).at(0)[u"messages"_s].toArray();
+    QCOMPARE(caughtUp.size(), 2);
+    check(caughtUp);
+}
+
+void tst_ChatHistory::joinShowsTheAuthorsCurrentName()
+{
+    // The author of every message here signs in again under a new name: history, from memory
+    // or from the database, shows the name the users table now has.
+    ChatClient renamed(m_fixture->url());
+    QVERIFY(renamed.signIn(mintToken({1, u"Renamed One"_s, QString()})));
+    ChatClient reader(m_fixture->url());
+    QVERIFY(reader.signIn(memberToken(7)));
+    QVERIFY(isOk(reader.join(u"general"_s)));
+    QTRY_COMPARE(reader.count(u"room:history"_s), 1);
+    const JsonArray messages = reader.payloads(u"room:history"_s).at(0)[u"messages"_s].toArray();
+    QCOMPARE(messages.size(), 50);
+    for (const JsonValue &message : messages)
+        QCOMPARE(message[u"user"_s][u"name"_s].toString(), u"Renamed One"_s);
 }
 
 QTEST_GUILESS_MAIN(tst_ChatHistory)
