@@ -19,7 +19,7 @@ BUILD_TYPE="${CHAT_BUILD_TYPE:-RelWithDebInfo}"
 PACKAGES=(
     cmake ninja-build g++ pkg-config
     qt6-base-dev qt6-websockets-dev qt6-httpserver-dev qt6-declarative-dev
-    qt6-declarative-dev-tools qt6-tools-dev qt6-l10n-tools libqt6sql6-sqlite libqt6sql6-mysql
+    qt6-declarative-dev-tools qt6-tools-dev qt6-l10n-tools libqt6sql6-sqlite libqt6sql6-mysql libsqlite3-dev
     qml6-module-qtqml qml6-module-qtqml-models qml6-module-qtqml-workerscript
     qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-templates
     qml6-module-qtquick-layouts qml6-module-qtquick-window qml6-module-qtwebsockets

@@ -3,6 +3,10 @@
 
 #include "logging.h"
 
+#include <QtSql/QSqlDriver>
+
+#include <sqlite3.h>
+
 using namespace Qt::StringLiterals;
 
 namespace chat::storage::sql {
@@ -216,6 +220,79 @@ Error Session::lastError() const
 void Session::clearStatements()
 {
     m_statements.clear();
+    m_sqliteStatements.clear();
+    m_sqlite = nullptr;
+    m_sqliteChecked = false;
+}
+
+bool Session::hasSqliteHandle()
+{
+    assertThread();
+    if (m_sqliteChecked)
+        return m_sqlite != nullptr;
+    if (m_dialect != Dialect::Sqlite || !m_db.isOpen())
+        return false;
+    m_sqliteChecked = true;
+    const QVariant handle = m_db.driver()->handle();
+    if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0)
+        return false;
+    sqlite3 *db = *static_cast<sqlite3 *const *>(handle.constData());
+    if (!db)
+        return false;
+    // A QSQLITE built on a copy of SQLite of its own (as in Qt's binary installers) hands out
+    // handles that this library's SQLite must not touch. Such a copy usually gives itself away
+    // by its version; the appends then stay on QtSql, only slower.
+    QSqlQuery query(m_db);
+    const QString version = query.exec(u"SELECT sqlite_version()"_s) && query.next()
+            ? query.value(0).toString()
+            : QString();
+    if (version != QLatin1StringView(sqlite3_libversion())) {
+        qCWarning(lcStorage).noquote()
+                << "QSQLITE runs SQLite" << version << "but chat_storage links"
+                << sqlite3_libversion() << "- appends go through QtSql";
+        return false;
+    }
+    m_sqlite = db;
+    return true;
+}
+
+SqliteStatement *Session::prepareSqlite(const QString &sql)
+{
+    assertThread();
+    if (auto it = m_sqliteStatements.constFind(sql); it != m_sqliteStatements.cend())
+        return it->get();
+    if (!hasSqliteHandle()) {
+        recordFailure(QSqlError(u"Unable to prepare statement"_s, u"no native SQLite handle"_s,
+                                QSqlError::StatementError),
+                      sql);
+        return nullptr;
+    }
+    int code = SQLITE_OK;
+    std::shared_ptr<SqliteStatement> statement
+            = SqliteStatement::prepare(m_sqlite, sql.toUtf8(), &code);
+    if (!statement) {
+        recordFailure(QSqlError(u"Unable to prepare statement"_s,
+                                QString::fromUtf8(sqlite3_errmsg(m_sqlite)),
+                                QSqlError::StatementError, QString::number(code)),
+                      sql);
+        return nullptr;
+    }
+    m_sqliteStatements.insert(sql, statement);
+    return statement.get();
+}
+
+void Session::recordSqliteFailure(SqliteStatement *statement, const QString &sql)
+{
+    const int code = statement->code();
+    // The connection's message belongs to this failure unless a later call replaced it, as a
+    // bind refused before the step would be by the binds after it.
+    const QString message = QString::fromUtf8(sqlite3_extended_errcode(m_sqlite) == code
+                                                      ? sqlite3_errmsg(m_sqlite)
+                                                      : sqlite3_errstr(code));
+    statement->reset();
+    recordFailure(QSqlError(u"Unable to execute statement"_s, message, QSqlError::StatementError,
+                            QString::number(code)),
+                  sql);
 }
 
 void Session::recordFailure(const QSqlError &error, const QString &sql)

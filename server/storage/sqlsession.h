@@ -2,6 +2,7 @@
 #pragma once
 
 #include "result.h"
+#include "sqlitestatement.h"
 #include "sqlschema.h"
 
 #include <QtCore/QHash>
@@ -65,8 +66,19 @@ public:
     //! The storage error of the last recorded failure (a generic one if none).
     Error lastError() const;
 
-    //! Forgets prepared statements, e.g. before the connection is reopened.
+    //! Forgets prepared statements, e.g. before the connection is reopened. Must run before
+    //! the connection closes: SQLite refuses to close a connection with native statements.
     void clearStatements();
+
+    //! SQLite only: a statement for \a sql prepared on the connection's native handle, cached
+    //! like prepare(). nullptr after recording the failure, which includes a handle that
+    //! hasSqliteHandle() refuses: callers choose between this and prepare() with it.
+    SqliteStatement *prepareSqlite(const QString &sql);
+    //! True when the connection is SQLite and its handle is one this library may use: QSQLITE
+    //! must run on the SQLite that chat_storage links, not a copy of its own.
+    bool hasSqliteHandle();
+    //! Records the failure of \a statement, then resets it.
+    void recordSqliteFailure(SqliteStatement *statement, const QString &sql);
 
     //! Records a failure found by the caller rather than by the driver.
     void recordFailure(const QSqlError &error, const QString &sql);
@@ -89,6 +101,10 @@ private:
     Dialect m_dialect;
     TableNames m_tables;
     QHash<QString, std::shared_ptr<QSqlQuery>> m_statements;
+    QHash<QString, std::shared_ptr<SqliteStatement>> m_sqliteStatements;
+    // Looked up on first use after every (re)connection.
+    sqlite3 *m_sqlite = nullptr;
+    bool m_sqliteChecked = false;
     std::optional<QSqlError> m_failure;
     QSqlError m_lastFailure;
     bool m_consecutiveIds = false;

@@ -4,6 +4,7 @@
 #include "auth/contextguard.h"
 #include "logging.h"
 #include "sqlengine.h"
+#include "sqlitestatement.h"
 
 #include <QtCore/QDateTime>
 
@@ -12,6 +13,7 @@
 #include <bit>
 #include <limits>
 #include <span>
+#include <vector>
 
 using namespace Qt::StringLiterals;
 
@@ -44,8 +46,9 @@ struct Queries
     const QString &insertMessages(qsizetype rows) const;
     //! The messages matching any of \a keys (room, user, client id) triples, positional.
     const QString &selectMessagesByClientIds(qsizetype keys) const;
-    //! The key columns of the messages with ids in (?, ?]: what one bulk insert stored.
-    QString selectInsertedRange;
+    //! The key columns of the last ? messages with ids up to ?, newest first: what one bulk
+    //! insert stored, when ? is the last id it stored and ? its row count.
+    QString selectLastInserted;
     QString updateMessageText;
     QString markMessageDeleted;
     QString historyBefore;
@@ -133,8 +136,11 @@ Queries::Queries(Dialect dialect, const TableNames &t)
                          u" OR (m.room_id = ? AND m.user_id = ? AND m.client_id = ?)", rows));
     }
     Q_ASSERT(m_insertMessages.size() == BulkSizes);
-    selectInsertedRange = u"SELECT id, room_id, user_id, client_id FROM "_s + t.messages
-            + u" WHERE id > ? AND id <= ?"_s;
+    // Not an id range: a row that ON CONFLICT DO NOTHING skips has used up its AUTOINCREMENT id,
+    // so the rows one INSERT stores may have gaps between them. No other rows lie between them,
+    // as the transaction holds SQLite's write lock and AUTOINCREMENT ids only grow.
+    selectLastInserted = u"SELECT id, room_id, user_id, client_id FROM "_s + t.messages
+            + u" WHERE id <= ? ORDER BY id DESC LIMIT ?"_s;
 
     ping = u"SELECT 1"_s;
     upsertUser = u"INSERT INTO "_s + t.users + u" ("_s + userColumns
@@ -557,47 +563,169 @@ bool storedByClientId(Session &s, const Queries &q, const QList<AppendJob *> &ke
     return true;
 }
 
-// After an INSERT ... ON CONFLICT DO NOTHING of \a chunk stored only \a rows of its rows, the
-// last with id \a lastId: gives the stored ones their ids and returns the skipped ones (their
-// client id was already stored). The stored rows are the ids (lastId - rows, lastId], in the
-// order of the statement's VALUES.
+// What one multi-row INSERT stored: \a rows rows, the last of them with id \a lastId (0 when
+// none). When it stored every row, their ids are consecutive.
+struct Inserted
+{
+    qsizetype rows = 0;
+    qint64 lastId = 0;
+};
+
+// Runs the multi-row INSERT \a sql for \a chunk through QtSql; nullopt after recording a
+// failure.
+std::optional<Inserted> insertChunk(Session &s, const QString &sql,
+                                    std::span<AppendJob *const> chunk, qint64 at)
+{
+    QSqlQuery *query = s.prepare(sql);
+    if (!query)
+        return std::nullopt;
+    int base = 0;
+    for (AppendJob *append : chunk) {
+        const NewMessage &m = append->message();
+        query->bindValue(base, m.roomId);
+        query->bindValue(base + 1, m.userId);
+        query->bindValue(base + 2, m.text);
+        query->bindValue(base + 3, messageTypeText(m.type));
+        query->bindValue(base + 4, nullableId(m.replyTo));
+        query->bindValue(base + 5, nullableText(m.clientId));
+        query->bindValue(base + 6, at);
+        base += 7;
+    }
+    if (!s.exec(query))
+        return std::nullopt;
+    Inserted inserted;
+    inserted.rows = query->numRowsAffected();
+    if (const qint64 firstId = inserted.rows > 0 ? s.firstInsertedId(*query, inserted.rows) : 0)
+        inserted.lastId = firstId + inserted.rows - 1;
+    query->finish();
+    return inserted;
+}
+
+// The same on SQLite's own API: through QtSql, binding the values cost over a third of the
+// storage thread's CPU time per message. The UTF-8 of the bound texts is kept in \a utf8 until
+// the statement has run, since SQLite does not copy it.
+std::optional<Inserted> insertChunkSqlite(Session &s, const QString &sql,
+                                          std::span<AppendJob *const> chunk, qint64 at,
+                                          std::vector<QByteArray> &utf8)
+{
+    sql::SqliteStatement *insert = s.prepareSqlite(sql);
+    if (!insert)
+        return std::nullopt;
+    utf8.clear();
+    utf8.reserve(2 * chunk.size());
+    int index = 1;
+    for (AppendJob *append : chunk) {
+        const NewMessage &m = append->message();
+        insert->bindInt64(index++, m.roomId);
+        insert->bindInt64(index++, m.userId);
+        insert->bindText(index++, utf8.emplace_back(m.text.toUtf8()));
+        // The type names are ASCII, so their Latin-1 is their UTF-8, in static storage.
+        const QLatin1StringView type = messageTypeName(m.type);
+        insert->bindText(index++, QByteArrayView(type.data(), type.size()));
+        if (m.replyTo > 0)
+            insert->bindInt64(index++, m.replyTo);
+        else
+            insert->bindNull(index++);
+        if (m.clientId.isEmpty())
+            insert->bindNull(index++);
+        else
+            insert->bindText(index++, utf8.emplace_back(m.clientId.toUtf8()));
+        insert->bindInt64(index++, at);
+    }
+    if (insert->step() == sql::SqliteStatement::Step::Failed) {
+        s.recordSqliteFailure(insert, sql);
+        return std::nullopt;
+    }
+    Inserted inserted;
+    inserted.rows = insert->changes();
+    if (inserted.rows > 0)
+        inserted.lastId = insert->lastInsertRowId();
+    insert->reset();
+    return inserted;
+}
+
+// The key columns of one row that a multi-row INSERT stored.
+struct InsertedKey
+{
+    qint64 id = 0;
+    qint64 roomId = 0;
+    qint64 userId = 0;
+    QString clientId;
+};
+
+// The keys of the rows \a inserted describes, newest first; nullopt after recording a failure.
+std::optional<QList<InsertedKey>> insertedKeys(Session &s, const Queries &q,
+                                               const Inserted &inserted, bool native)
+{
+    QList<InsertedKey> keys;
+    keys.reserve(inserted.rows);
+    if (native) {
+        sql::SqliteStatement *select = s.prepareSqlite(q.selectLastInserted);
+        if (!select)
+            return std::nullopt;
+        select->bindInt64(1, inserted.lastId);
+        select->bindInt64(2, inserted.rows);
+        sql::SqliteStatement::Step step;
+        while ((step = select->step()) == sql::SqliteStatement::Step::Row) {
+            keys.append({select->columnInt64(0), select->columnInt64(1), select->columnInt64(2),
+                         QString::fromUtf8(select->columnText(3))});
+        }
+        if (step == sql::SqliteStatement::Step::Failed) {
+            s.recordSqliteFailure(select, q.selectLastInserted);
+            return std::nullopt;
+        }
+        select->reset();
+        return keys;
+    }
+    QSqlQuery *query = s.prepare(q.selectLastInserted);
+    if (!query)
+        return std::nullopt;
+    query->bindValue(0, inserted.lastId);
+    query->bindValue(1, qint64(inserted.rows));
+    if (!s.exec(query))
+        return std::nullopt;
+    while (query->next()) {
+        keys.append({query->value(0).toLongLong(), query->value(1).toLongLong(),
+                     query->value(2).toLongLong(), query->value(3).toString()});
+    }
+    query->finish();
+    return keys;
+}
+
+// After an INSERT ... ON CONFLICT DO NOTHING of \a chunk stored only some of its rows: gives
+// the stored ones their ids and returns the skipped ones (their client id was already stored).
+// The stored rows have ascending ids in the order of the statement's VALUES.
 std::optional<QList<AppendJob *>> matchInsertedRows(Session &s, const Queries &q,
                                                     std::span<AppendJob *const> chunk,
-                                                    qsizetype rows, qint64 lastId, qint64 at)
+                                                    const Inserted &inserted, qint64 at,
+                                                    bool native)
 {
-    QList<AppendJob *> skipped;
-    QSqlQuery *query = nullptr;
-    if (rows > 0) {
-        query = s.prepare(q.selectInsertedRange);
-        if (!query)
+    QList<InsertedKey> keys;
+    if (inserted.rows > 0) {
+        auto stored = insertedKeys(s, q, inserted, native);
+        if (!stored)
             return std::nullopt;
-        query->bindValue(0, lastId - rows);
-        query->bindValue(1, lastId);
-        if (!s.exec(query))
-            return std::nullopt;
+        keys = std::move(*stored);
+        std::reverse(keys.begin(), keys.end());
     }
-    bool haveRow = query && query->next();
+    QList<AppendJob *> skipped;
     qsizetype matched = 0;
     for (AppendJob *append : chunk) {
         const NewMessage &m = append->message();
-        const bool isThisRow = haveRow && query->value(1).toLongLong() == m.roomId
-                && query->value(2).toLongLong() == m.userId
-                && query->value(3).toString() == m.clientId;
+        const bool isThisRow = matched < keys.size() && keys.at(matched).roomId == m.roomId
+                && keys.at(matched).userId == m.userId && keys.at(matched).clientId == m.clientId;
         if (!isThisRow) {
             skipped.append(append);
             continue;
         }
-        append->setResult(AppendResult{storedMessage(m, query->value(0).toLongLong(), at), false});
+        append->setResult(AppendResult{storedMessage(m, keys.at(matched).id, at), false});
         ++matched;
-        haveRow = query->next();
     }
-    if (query)
-        query->finish();
-    if (matched != rows || haveRow) {
+    if (matched != inserted.rows || matched != keys.size()) {
         s.recordFailure(QSqlError(u"multi-row insert"_s,
-                                  u"%1 rows stored, %2 matched"_s.arg(rows).arg(matched),
+                                  u"%1 rows stored, %2 matched"_s.arg(inserted.rows).arg(matched),
                                   QSqlError::StatementError),
-                        q.selectInsertedRange);
+                        q.selectLastInserted);
         return std::nullopt;
     }
     return skipped;
@@ -661,38 +789,28 @@ void appendMany(Session &s, std::span<sql::Job *const> jobs)
     qCDebug(lcStorage) << "appending" << jobs.size() << "messages:" << inserts.size() << "in"
                        << chunks.size() << "statements," << repeats.size() << "repeated in the run,"
                        << alreadyStored << "already stored";
+    // On SQLite, the hot statements bypass QtSql (see insertChunkSqlite()).
+    const bool native = insertFirst && s.hasSqliteHandle();
+    std::vector<QByteArray> utf8;
     QList<AppendJob *> skipped;
     qsizetype offset = 0;
     for (const qsizetype size : chunks) {
         const QString &sql = q.insertMessages(size);
-        QSqlQuery *query = s.prepare(sql);
-        if (!query)
-            return;
-        for (qsizetype i = 0; i < size; ++i) {
-            const NewMessage &m = inserts.at(offset + i)->message();
-            const int base = int(7 * i);
-            query->bindValue(base, m.roomId);
-            query->bindValue(base + 1, m.userId);
-            query->bindValue(base + 2, m.text);
-            query->bindValue(base + 3, messageTypeText(m.type));
-            query->bindValue(base + 4, nullableId(m.replyTo));
-            query->bindValue(base + 5, nullableText(m.clientId));
-            query->bindValue(base + 6, at);
-        }
-        if (!s.exec(query))
-            return;
-        const qsizetype rows = query->numRowsAffected();
         const std::span<AppendJob *const> chunk(inserts.constData() + offset, size_t(size));
         offset += size;
+        const std::optional<Inserted> inserted = native ? insertChunkSqlite(s, sql, chunk, at, utf8)
+                                                        : insertChunk(s, sql, chunk, at);
+        if (!inserted)
+            return;
+        const auto [rows, lastId] = *inserted;
         if (rows == size) {
-            const qint64 firstId = s.firstInsertedId(*query, size);
-            query->finish();
-            if (firstId <= 0) {
+            if (lastId <= 0) {
                 s.recordFailure(QSqlError(u"multi-row insert"_s, u"no id for %1 rows"_s.arg(size),
                                           QSqlError::StatementError),
                                 sql);
                 return;
             }
+            const qint64 firstId = lastId - size + 1;
             for (qsizetype i = 0; i < size; ++i) {
                 AppendJob *append = chunk[size_t(i)];
                 append->setResult(
@@ -700,17 +818,15 @@ void appendMany(Session &s, std::span<sql::Job *const> jobs)
             }
             continue;
         }
-        const qint64 lastId = rows > 0 ? query->lastInsertId().toLongLong() : 0;
-        query->finish();
         if (!insertFirst || rows < 0 || rows > size || (rows > 0 && lastId <= 0)) {
             s.recordFailure(
                     QSqlError(u"multi-row insert"_s,
-                              u"%1 rows from id %2, expected %3"_s.arg(rows).arg(lastId).arg(size),
+                              u"%1 rows up to id %2, expected %3"_s.arg(rows).arg(lastId).arg(size),
                               QSqlError::StatementError),
                     sql);
             return;
         }
-        auto notStored = matchInsertedRows(s, q, chunk, rows, lastId, at);
+        auto notStored = matchInsertedRows(s, q, chunk, *inserted, at, native);
         if (!notStored)
             return;
         skipped += *notStored;
