@@ -15,11 +15,12 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${CHAT_BUILD_DIR:-$ROOT/build}"
 BUILD_TYPE="${CHAT_BUILD_TYPE:-RelWithDebInfo}"
 
-# The apt line of /work/shared/toolchain.md §1 (the one that was run and timed), plus libsodium.
+# Debian 12 packages: the toolchain, the Qt 6.4 modules, the test services and tools, and the
+# libraries linked directly (libsodium, SQLite).
 PACKAGES=(
     cmake ninja-build g++ pkg-config
     qt6-base-dev qt6-websockets-dev qt6-httpserver-dev qt6-declarative-dev
-    qt6-declarative-dev-tools qt6-tools-dev qt6-l10n-tools libqt6sql6-sqlite libqt6sql6-mysql libsqlite3-dev
+    qt6-declarative-dev-tools qt6-tools-dev qt6-l10n-tools libqt6sql6-sqlite libqt6sql6-mysql
     qml6-module-qtqml qml6-module-qtqml-models qml6-module-qtqml-workerscript
     qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-templates
     qml6-module-qtquick-layouts qml6-module-qtquick-window qml6-module-qtwebsockets
@@ -27,7 +28,7 @@ PACKAGES=(
     libhiredis-dev mariadb-server redis-server
     xvfb xauth libgl1-mesa-dri fonts-dejavu-core
     valgrind heaptrack linux-perf
-    libsodium-dev
+    libsodium-dev libsqlite3-dev
 )
 # What `test` needs on top: the format check reads the tracked files from git.
 TEST_PACKAGES=(clang-format git)
