@@ -190,7 +190,9 @@ Encoded encode(const Packet &packet)
 
     QByteArray &out = encoded.text;
     const bool namedNamespace = !packet.nsp.isEmpty() && packet.nsp != MainNamespace;
-    out.reserve(32 + (namedNamespace ? packet.nsp.size() * 3 : 0));
+    // Room for a typical event (a chat message is 300-500 bytes), so that writing the JSON
+    // does not grow the buffer step by step.
+    out.reserve(512 + (namedNamespace ? packet.nsp.size() * 3 : 0));
     out.append(char('0' + int(type)));
 
     QByteArray json;

@@ -86,9 +86,10 @@ std::optional<storage::MessagePage> RecentMessages::after(qint64 roomId, qint64 
 
 void RecentMessages::trim(Window &window) const
 {
-    const qsizetype excess = window.messages.size() - m_capacity;
-    if (excess <= 0)
+    // Trimmed by a quarter at a time rather than one message per append.
+    if (window.messages.size() <= m_capacity + m_capacity / 4)
         return;
+    const qsizetype excess = window.messages.size() - m_capacity;
     window.floor = window.messages.at(excess - 1).id;
     window.messages.remove(0, excess);
 }

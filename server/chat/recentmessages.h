@@ -21,7 +21,8 @@ namespace chat::domain {
 class RecentMessages
 {
 public:
-    //! At most \a capacity messages per room; 0 keeps nothing.
+    //! At least the newest \a capacity messages per room (at most a quarter more); 0 keeps
+    //! nothing.
     explicit RecentMessages(int capacity = 0) : m_capacity(capacity) { }
 
     bool isEnabled() const { return m_capacity > 0; }
