@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 //
-// The chat event contract of /work/shared/protocol.md (community rooms) in memory, on Node.js
+// The chat event contract of docs/protocol.md (community rooms) in memory, on Node.js
 // and the npm socket.io v4 package: the stack of the original design. bench/ measures it side by
 // side with the C++ server, so it is written the way a careful Node.js service would be written
 // (one encode per broadcast through socket.io rooms, no per-event logging), not handicapped.

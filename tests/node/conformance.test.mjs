@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Wire-level conformance of chat-server's conformance profile, one test per point of
-// /work/shared/conformance.md (R-CFG-*, R-HS-*, R-MSG-*, R-HB-*, R-CL-*, R-UP-*, R-SIO-*),
+// docs/conformance.md (R-CFG-*, R-HS-*, R-MSG-*, R-HB-*, R-CL-*, R-UP-*, R-SIO-*),
 // written from that document with fetch and `ws` against a real server process.
 //
 //   CHAT_SERVER_BIN=build/server/chat-server node --test tests/node/conformance.test.mjs
