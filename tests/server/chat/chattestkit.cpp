@@ -360,4 +360,50 @@ QList<qint64> idsOf(const JsonArray &messages)
     return ids;
 }
 
+QStringList keyList(std::initializer_list<const char16_t *> keys)
+{
+    QStringList list;
+    for (const char16_t *key : keys)
+        list.append(QString::fromUtf16(key));
+    list.sort();
+    return list;
+}
+
+bool ChatServerTestCase::startServer(QString *error)
+{
+    m_fixture = std::make_unique<ChatServerFixture>();
+    m_fixture->config().rateLimitPerMin = 0;
+    if (!m_fixture->start(error))
+        return false;
+    ChatClient probe(m_fixture->url());
+    if (!probe.signIn(memberToken(999))) {
+        *error = u"the probe client could not sign in"_s;
+        return false;
+    }
+    m_general = probe.roomId(u"general"_s);
+    m_aiTools = probe.roomId(u"ai-tools"_s);
+    if (m_general <= 0 || m_aiTools <= 0) {
+        *error = u"room:list has no #general or #ai-tools"_s;
+        return false;
+    }
+    return true;
+}
+
+bool ChatServerTestCase::stopServer()
+{
+    m_clients.clear();
+    const bool stopped = !m_fixture || m_fixture->stop();
+    m_fixture.reset();
+    return stopped;
+}
+
+ChatClient *ChatServerTestCase::signedIn(const QByteArray &token)
+{
+    auto client = std::make_unique<ChatClient>(m_fixture->url());
+    if (!client->signIn(token))
+        return nullptr;
+    m_clients.push_back(std::move(client));
+    return m_clients.back().get();
+}
+
 } // namespace chat::test

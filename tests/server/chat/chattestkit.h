@@ -13,7 +13,9 @@
 #include <QtCore/QTemporaryDir>
 #include <QtCore/QUrl>
 
+#include <initializer_list>
 #include <memory>
+#include <vector>
 
 namespace chat::app {
 class Server;
@@ -210,5 +212,27 @@ bool isOk(const JsonValue &ack);
 QString errorCode(const JsonValue &ack);
 //! The ids of a list of message objects.
 QList<qint64> idsOf(const JsonArray &messages);
+//! \a keys as a sorted list, to compare with sortedKeys().
+QStringList keyList(std::initializer_list<const char16_t *> keys);
+
+//! \brief The base of test cases that start a fresh server for every test function: its
+//! fixture, the ids of #general and #ai-tools, and clients that live until stopServer().
+class ChatServerTestCase : public QObject
+{
+    Q_OBJECT
+protected:
+    //! Starts a server without the message rate limit (several cases send more than the
+    //! protocol's 30 a minute; the limit has its own test) and reads the two rooms' ids.
+    bool startServer(QString *error);
+    bool stopServer();
+    //! A signed-in client, owned by the test case; nullptr when the sign-in failed.
+    ChatClient *signedIn(const QByteArray &token);
+    ChatClient *member(qint64 userId) { return signedIn(memberToken(userId)); }
+
+    std::unique_ptr<ChatServerFixture> m_fixture;
+    std::vector<std::unique_ptr<ChatClient>> m_clients;
+    qint64 m_general = 0;
+    qint64 m_aiTools = 0;
+};
 
 } // namespace chat::test

@@ -14,20 +14,7 @@ using namespace chat;
 using namespace chat::test;
 using namespace Qt::StringLiterals;
 
-namespace {
-
-QStringList keyList(std::initializer_list<const char16_t *> keys)
-{
-    QStringList list;
-    for (const char16_t *key : keys)
-        list.append(QString::fromUtf16(key));
-    list.sort();
-    return list;
-}
-
-} // namespace
-
-class tst_ChatRooms : public QObject
+class tst_ChatRooms : public ChatServerTestCase
 {
     Q_OBJECT
 
@@ -48,48 +35,17 @@ private Q_SLOTS:
     void members();
     void eventsReachOnlyMembers();
     void nameAndAvatarRefreshedOnConnect();
-
-private:
-    //! A signed-in client, owned by the test; nullptr when the sign-in failed.
-    ChatClient *signedIn(const QByteArray &token);
-    ChatClient *member(qint64 userId) { return signedIn(memberToken(userId)); }
-
-    std::unique_ptr<ChatServerFixture> m_fixture;
-    std::vector<std::unique_ptr<ChatClient>> m_clients;
-    qint64 m_general = 0;
-    qint64 m_aiTools = 0;
 };
 
 void tst_ChatRooms::init()
 {
-    m_fixture = std::make_unique<ChatServerFixture>();
-    // Several cases send more than the protocol's 30 messages a minute; the limit has its own
-    // test (tst_chaterrors).
-    m_fixture->config().rateLimitPerMin = 0;
     QString error;
-    QVERIFY2(m_fixture->start(&error), qPrintable(error));
-    ChatClient probe(m_fixture->url());
-    QVERIFY(probe.signIn(memberToken(999)));
-    m_general = probe.roomId(u"general"_s);
-    m_aiTools = probe.roomId(u"ai-tools"_s);
-    QVERIFY(m_general > 0);
-    QVERIFY(m_aiTools > 0);
+    QVERIFY2(startServer(&error), qPrintable(error));
 }
 
 void tst_ChatRooms::cleanup()
 {
-    m_clients.clear();
-    QVERIFY(m_fixture->stop());
-    m_fixture.reset();
-}
-
-ChatClient *tst_ChatRooms::signedIn(const QByteArray &token)
-{
-    auto client = std::make_unique<ChatClient>(m_fixture->url());
-    if (!client->signIn(token))
-        return nullptr;
-    m_clients.push_back(std::move(client));
-    return m_clients.back().get();
+    QVERIFY(stopServer());
 }
 
 void tst_ChatRooms::roomList()
