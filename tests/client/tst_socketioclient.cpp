@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "clienttesting.h"
 #include "fakesocketioserver.h"
 
 #include "client/backoff.h"
@@ -15,6 +16,7 @@
 #include <optional>
 
 using namespace chat;
+using namespace chat::test;
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
 
@@ -25,79 +27,6 @@ using Headers = QList<std::pair<QByteArray, QByteArray>>;
 using QueryItems = QList<std::pair<QString, QString>>;
 
 namespace {
-
-// Renders binary values too (toJson() writes them as null), so that comparisons show them.
-QByteArray dump(const JsonValue &value)
-{
-    switch (value.type()) {
-    case JsonValue::Type::Binary:
-        return "<binary:" + value.toBinary().toHex() + '>';
-    case JsonValue::Type::Array: {
-        QByteArray out = "[";
-        const JsonArray array = value.toArray();
-        for (qsizetype i = 0; i < array.size(); ++i)
-            out += (i ? "," : "") + dump(array.at(i));
-        return out + ']';
-    }
-    case JsonValue::Type::Object: {
-        QByteArray out = "{";
-        bool first = true;
-        for (const auto &[key, member] : value.toObject()) {
-            out += (first ? "" : ",") + JsonValue(key).toJson() + ':' + dump(member);
-            first = false;
-        }
-        return out + '}';
-    }
-    default:
-        return value.toJson();
-    }
-}
-
-QByteArray dump(const JsonArray &array)
-{
-    return dump(JsonValue(array));
-}
-
-JsonValue json(const char *text)
-{
-    const std::optional<JsonValue> value = JsonValue::parse(QByteArrayView(text));
-    return value ? *value : JsonValue(u"<invalid test JSON>"_s);
-}
-
-JsonArray jsonArray(const char *text)
-{
-    return json(text).toArray();
-}
-
-JsonValue bin(const QByteArray &bytes)
-{
-    return JsonValue::fromBinary(bytes);
-}
-
-//! Records what an emitWithAck() got back.
-struct AckProbe
-{
-    int acks = 0;
-    int errors = 0;
-    JsonArray args;
-    AckError error{};
-};
-
-SocketIoClient::AckCallback onAck(const std::shared_ptr<AckProbe> &probe)
-{
-    return [probe](const JsonArray &args) {
-        ++probe->acks;
-        probe->args = args;
-    };
-}
-
-SocketIoClient::AckErrorCallback onError(const std::shared_ptr<AckProbe> &probe)
-{
-    return [probe](AckError error) {
-        ++probe->errors;
-        probe->error = error;
-    };
-}
 
 // Short delays without randomization, so that tests are quick and delays predictable.
 SocketIoOptions testOptions(const FakeSocketIoServer &server, const QString &tag = u"A"_s)

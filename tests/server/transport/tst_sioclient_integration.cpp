@@ -2,6 +2,7 @@
 // The server transport driven by the project's own C++ Socket.IO client, both on real sockets in
 // one process: what one side writes the other must read back unchanged, through namespaces,
 // acknowledgements both ways, attachments, rooms, reconnects and heartbeats.
+#include "clienttesting.h"
 #include "testserver.h"
 
 #include "client/socketioclient.h"
@@ -19,6 +20,7 @@
 #include <vector>
 
 using namespace chat;
+using namespace chat::test;
 using namespace chat::transport;
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
@@ -33,54 +35,6 @@ namespace {
 const QString Main = u"/"_s;
 const QString Other = u"/other"_s;
 
-// Renders binary values too (toJson() writes them as null), so that failures show them.
-QByteArray dump(const JsonValue &value)
-{
-    switch (value.type()) {
-    case JsonValue::Type::Binary:
-        return "<binary:" + value.toBinary().toHex() + '>';
-    case JsonValue::Type::Array: {
-        QByteArray out = "[";
-        const JsonArray array = value.toArray();
-        for (qsizetype i = 0; i < array.size(); ++i)
-            out += (i ? "," : "") + dump(array.at(i));
-        return out + ']';
-    }
-    case JsonValue::Type::Object: {
-        QByteArray out = "{";
-        bool first = true;
-        for (const auto &[key, member] : value.toObject()) {
-            out += (first ? "" : ",") + JsonValue(key).toJson() + ':' + dump(member);
-            first = false;
-        }
-        return out + '}';
-    }
-    default:
-        return value.toJson();
-    }
-}
-
-QByteArray dump(const JsonArray &array)
-{
-    return dump(JsonValue(array));
-}
-
-JsonValue json(const char *text)
-{
-    const std::optional<JsonValue> value = JsonValue::parse(QByteArrayView(text));
-    return value ? *value : JsonValue(u"<invalid test JSON>"_s);
-}
-
-JsonArray jsonArray(const char *text)
-{
-    return json(text).toArray();
-}
-
-JsonValue bin(const QByteArray &bytes)
-{
-    return JsonValue::fromBinary(bytes);
-}
-
 //! Bytes that are not all alike, so that a shifted or truncated copy does not compare equal.
 QByteArray pattern(qsizetype size, int seed)
 {
@@ -91,31 +45,6 @@ QByteArray pattern(qsizetype size, int seed)
         bytes[i] = char(state >> 24);
     }
     return bytes;
-}
-
-//! Records what an emitWithAck() got back.
-struct AckProbe
-{
-    int acks = 0;
-    int errors = 0;
-    JsonArray args;
-    AckError error{};
-};
-
-SocketIoClient::AckCallback onAck(const std::shared_ptr<AckProbe> &probe)
-{
-    return [probe](const JsonArray &args) {
-        ++probe->acks;
-        probe->args = args;
-    };
-}
-
-SocketIoClient::AckErrorCallback onError(const std::shared_ptr<AckProbe> &probe)
-{
-    return [probe](AckError error) {
-        ++probe->errors;
-        probe->error = error;
-    };
 }
 
 // Short reconnect delays without randomization keep the reconnect cases quick; the tag comes
