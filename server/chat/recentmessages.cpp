@@ -20,6 +20,18 @@ void RecentMessages::seed(qint64 roomId, const storage::MessagePage &newest)
     m_rooms.insert(roomId, std::move(window));
 }
 
+void RecentMessages::seedAfter(qint64 roomId, qint64 sinceId, const storage::MessagePage &after)
+{
+    // An empty page says nothing: \a sinceId may lie beyond the newest message.
+    if (!isEnabled() || after.hasMore || after.messages.isEmpty() || m_rooms.contains(roomId))
+        return;
+    Window window;
+    window.messages = after.messages;
+    window.floor = sinceId;
+    trim(window);
+    m_rooms.insert(roomId, std::move(window));
+}
+
 void RecentMessages::append(const storage::Message &message)
 {
     const auto it = m_rooms.find(message.roomId);

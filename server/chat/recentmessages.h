@@ -30,6 +30,10 @@ public:
     //! The store's newest page of the room (history from the newest), if the room has no
     //! window yet. Must be called in the store's answer order relative to append().
     void seed(qint64 roomId, const storage::MessagePage &newest);
+    //! The store's page of the messages after \a sinceId (a catch-up), if the room has no
+    //! window yet and the page is not empty and reaches the newest message: after a restart,
+    //! the first client of a reconnect storm seeds the window the others are answered from.
+    void seedAfter(qint64 roomId, qint64 sinceId, const storage::MessagePage &after);
     //! A message just stored (ids grow), in rooms that have a window.
     void append(const storage::Message &message);
     //! A message edited or deleted: its window copy, if any, is replaced.

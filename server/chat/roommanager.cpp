@@ -256,6 +256,8 @@ void RoomManager::completeJoin(const Request &request, const storage::Room &room
             return fail(request, page.error());
         if (since == 0)
             m_recent.seed(room.id, *page);
+        else
+            m_recent.seedAfter(room.id, since, *page);
         sendJoined(request, room, *page);
     };
     if (since > 0)

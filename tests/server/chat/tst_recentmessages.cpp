@@ -70,6 +70,7 @@ private Q_SLOTS:
     void windowOfABigRoom();
     void editsAndDeletesAreKept();
     void outOfOrderDropsTheWindow();
+    void seededByACatchUp();
     void matchesTheStore_data();
     void matchesTheStore();
 };
@@ -159,15 +160,38 @@ void tst_RecentMessages::outOfOrderDropsTheWindow()
     QVERIFY(!recent.newest(1, 50));
 }
 
+void tst_RecentMessages::seededByACatchUp()
+{
+    RecentMessages recent(10);
+    // A page that does not reach the newest message, or an empty one, seeds nothing.
+    recent.seedAfter(1, 4, {{message(1, 5, u"a"_s)}, true});
+    QVERIFY(!recent.after(1, 4, 50));
+    recent.seedAfter(1, 99, {{}, false});
+    QVERIFY(!recent.after(1, 99, 50));
+    // Every message after 4 is 5 and 7: catch-ups from 4 on are answered, older ones are not.
+    recent.seedAfter(1, 4, {{message(1, 5, u"a"_s), message(1, 7, u"b"_s)}, false});
+    compare(*recent.after(1, 5, 50), {{message(1, 7, u"b"_s)}, false});
+    compare(*recent.after(1, 4, 1), {{message(1, 5, u"a"_s)}, true});
+    QVERIFY(!recent.after(1, 3, 50));
+    QVERIFY(!recent.newest(1, 50));
+    compare(*recent.newest(1, 1), {{message(1, 7, u"b"_s)}, true});
+    // Not replaced by a later seed.
+    recent.seedAfter(1, 6, {{message(1, 7, u"b"_s)}, false});
+    QVERIFY(recent.after(1, 4, 50));
+}
+
 void tst_RecentMessages::matchesTheStore_data()
 {
     QTest::addColumn<int>("capacity");
     QTest::addColumn<int>("seedAfter");
     QTest::addColumn<int>("minAnswered");
-    QTest::newRow("window of 20, seeded when empty") << 20 << 0 << 300;
-    QTest::newRow("window of 20, seeded after 55") << 20 << 55 << 300;
-    QTest::newRow("window of 200, seeded after 3") << 200 << 3 << 500;
-    QTest::newRow("window of 1, seeded after 10") << 1 << 10 << 10;
+    QTest::addColumn<bool>("seedByCatchUp");
+    QTest::newRow("window of 20, seeded when empty") << 20 << 0 << 300 << false;
+    QTest::newRow("window of 20, seeded after 55") << 20 << 55 << 300 << false;
+    QTest::newRow("window of 200, seeded after 3") << 200 << 3 << 500 << false;
+    QTest::newRow("window of 1, seeded after 10") << 1 << 10 << 10 << false;
+    QTest::newRow("window of 20, seeded by a catch-up after 55") << 20 << 55 << 300 << true;
+    QTest::newRow("window of 200, seeded by a catch-up after 400") << 200 << 400 << 300 << true;
 }
 
 void tst_RecentMessages::matchesTheStore()
@@ -175,6 +199,7 @@ void tst_RecentMessages::matchesTheStore()
     QFETCH(int, capacity);
     QFETCH(int, seedAfter);
     QFETCH(int, minAnswered);
+    QFETCH(bool, seedByCatchUp);
     constexpr int PageSize = 7;
     std::mt19937 random(20261122);
     RecentMessages recent(capacity);
@@ -182,8 +207,13 @@ void tst_RecentMessages::matchesTheStore()
     qint64 nextId = 1;
     int answered = 0;
     for (int step = 0; step < 3000; ++step) {
-        if (step == seedAfter)
+        if (step == seedAfter && !seedByCatchUp)
             recent.seed(1, storeNewest(store, PageSize));
+        if (step >= seedAfter && seedByCatchUp) {
+            // A client that missed the last few messages; seeds once, when its page is whole.
+            const qint64 since = store.size() > 5 ? store.at(store.size() - 6).id : 0;
+            recent.seedAfter(1, since, storeAfter(store, since, 1000));
+        }
         const int action = int(random() % 10);
         if (action < 5) {
             nextId += 1 + random() % 3; // other rooms take ids too
