@@ -156,8 +156,8 @@ void Gateway::storeUser(const auth::Identity &identity)
         m_storedUsers.clear();
         m_rooms->authorsChanged();
     }
-    // Not known until the write succeeds; a concurrent connect of the same user writes again.
-    m_storedUsers.remove(identity.userId);
+    // The entry keeps the identity last written until this write succeeds, so a concurrent
+    // connect with the new identity writes again rather than trusting it early.
     // The store runs requests in order, so the user row is written before anything this
     // connection does next.
     m_store->upsertUser(identity, this, [this, identity](storage::Result<storage::User> user) {

@@ -11,17 +11,6 @@ RateLimiter::Window &RateLimiter::window(qint64 key, qint64 nowMs)
     return w;
 }
 
-bool RateLimiter::tryAcquire(qint64 key, qint64 nowMs)
-{
-    if (m_limit <= 0)
-        return true;
-    Window &w = window(key, nowMs);
-    if (qsizetype(w.events.size()) + w.reserved >= m_limit)
-        return false;
-    w.events.push_back(nowMs);
-    return true;
-}
-
 bool RateLimiter::tryReserve(qint64 key, qint64 nowMs)
 {
     if (m_limit <= 0)

@@ -16,11 +16,9 @@ class RateLimiter
 public:
     RateLimiter(int limit, qint64 windowMs) : m_limit(limit), m_windowMs(windowMs) { }
 
-    //! Counts an event for \a key at \a nowMs if it is within the limit; false (and nothing
-    //! counted) when it is not. A limit of 0 or less means unlimited.
-    bool tryAcquire(qint64 key, qint64 nowMs);
-    //! Holds a place for an event whose outcome is not known yet: false when the events in the
-    //! window plus the places held reach the limit. Follow with commit() or release().
+    //! Holds a place for an event of \a key whose outcome is not known yet: false when the
+    //! events in the window plus the places held reach the limit. Follow with commit() or
+    //! release(). A limit of 0 or less means unlimited.
     bool tryReserve(qint64 key, qint64 nowMs);
     //! The reserved event happened at \a nowMs.
     void commit(qint64 key, qint64 nowMs);

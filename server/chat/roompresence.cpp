@@ -105,7 +105,6 @@ JsonObject RoomPresence::payload(qint64 roomId, const Room &room, qint64 afterSe
     {
         bool firstJoined = false;
         bool lastJoined = false;
-        qint64 lastSequence = 0;
         storage::UserRef user;
     };
     QHash<qint64, Net> net;
@@ -115,11 +114,10 @@ JsonObject RoomPresence::payload(qint64 roomId, const Room &room, qint64 afterSe
             continue;
         auto it = net.find(change.user.id);
         if (it == net.end()) {
-            it = net.insert(change.user.id, {change.joined, change.joined, 0, change.user});
+            it = net.insert(change.user.id, {change.joined, change.joined, change.user});
             seen.append(change.user.id);
         }
         it->lastJoined = change.joined;
-        it->lastSequence = change.sequence;
     }
     JsonArray joined;
     JsonArray left;
