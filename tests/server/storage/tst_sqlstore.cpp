@@ -103,6 +103,13 @@ private Q_SLOTS:
 private:
     SqlStoreConfig config() const;
     std::unique_ptr<SqlStore> openStore();
+    //! Stores \a writer and returns #general, the room most cases write to; nullopt (after
+    //! a warning) when either fails.
+    std::optional<Room> writerInGeneral(SqlStore &store, const chat::auth::Identity &writer);
+    //! Submits every message at once, so that they share batches, and waits (at most 60 s)
+    //! for the answers, in the order of \a messages; an answer that never came stays empty.
+    QList<std::optional<Result<AppendResult>>> appendTogether(SqlStore &store,
+                                                              const QList<NewMessage> &messages);
     QSqlDatabase inspector();
     void dropMySqlTables(const QString &prefix);
 
@@ -183,6 +190,46 @@ std::unique_ptr<SqlStore> tst_SqlStore::openStore()
         return nullptr;
     }
     return store;
+}
+
+std::optional<Room> tst_SqlStore::writerInGeneral(SqlStore &store,
+                                                  const chat::auth::Identity &writer)
+{
+    const auto user
+            = wait<User>(this, [&](QObject *c, auto done) { store.upsertUser(writer, c, done); });
+    if (!user.ok()) {
+        qWarning() << "cannot store the writer:" << user.error().message;
+        return std::nullopt;
+    }
+    auto general = wait<Room>(
+            this, [&](QObject *c, auto done) { store.roomBySlug(u"general"_s, c, done); });
+    if (!general.ok()) {
+        qWarning() << "no #general:" << general.error().message;
+        return std::nullopt;
+    }
+    return *general;
+}
+
+QList<std::optional<Result<AppendResult>>>
+tst_SqlStore::appendTogether(SqlStore &store, const QList<NewMessage> &messages)
+{
+    using Results = QList<std::optional<Result<AppendResult>>>;
+    // Shared with the callbacks: an answer arriving after a timeout must not outlive it.
+    auto results = std::make_shared<Results>(messages.size());
+    for (qsizetype i = 0; i < messages.size(); ++i) {
+        store.appendMessage(messages.at(i), this, [results, i](Result<AppendResult> r) {
+            (*results)[i].emplace(std::move(r));
+        });
+    }
+    const bool answered = QTest::qWaitFor(
+            [&results] {
+                return std::all_of(results->cbegin(), results->cend(),
+                                   [](const auto &r) { return r.has_value(); });
+            },
+            60000);
+    if (!answered)
+        qWarning() << "appends still unanswered after 60 s";
+    return *results;
 }
 
 // A second connection, in the test's thread, to look at the tables directly.
@@ -502,12 +549,8 @@ void tst_SqlStore::appendAndRead()
 {
     auto store = openStore();
     QVERIFY(store);
-    VERIFY_OK((wait<User>(this, [&](QObject *c, auto done) {
-        store->upsertUser(person(7, u"Bình"_s), c, done);
-    })));
-    auto general = wait<Room>(
-            this, [&](QObject *c, auto done) { store->roomBySlug(u"general"_s, c, done); });
-    VERIFY_OK(general);
+    const std::optional<Room> general = writerInGeneral(*store, person(7, u"Bình"_s));
+    QVERIFY(general);
 
     NewMessage first{general->id, 7, u"Xin chào mọi người! 👋 <b>not html</b>"_s};
     auto a = wait<AppendResult>(
@@ -566,12 +609,8 @@ void tst_SqlStore::groupCommitsConcurrentAppends()
 {
     auto store = openStore();
     QVERIFY(store);
-    VERIFY_OK((wait<User>(this, [&](QObject *c, auto done) {
-        store->upsertUser(person(1, u"Writer"_s), c, done);
-    })));
-    auto general = wait<Room>(
-            this, [&](QObject *c, auto done) { store->roomBySlug(u"general"_s, c, done); });
-    VERIFY_OK(general);
+    const std::optional<Room> general = writerInGeneral(*store, person(1, u"Writer"_s));
+    QVERIFY(general);
     const qint64 roomId = general->id;
     const auto before = store->statistics();
 
@@ -661,27 +700,18 @@ void tst_SqlStore::failingAppendDoesNotSinkItsBatch()
 {
     auto store = openStore();
     QVERIFY(store);
-    VERIFY_OK((wait<User>(this, [&](QObject *c, auto done) {
-        store->upsertUser(person(1, u"Writer"_s), c, done);
-    })));
-    auto general = wait<Room>(
-            this, [&](QObject *c, auto done) { store->roomBySlug(u"general"_s, c, done); });
-    VERIFY_OK(general);
+    const std::optional<Room> general = writerInGeneral(*store, person(1, u"Writer"_s));
+    QVERIFY(general);
 
     // Submitted together, so that they share a batch: the one for a missing room fails alone.
-    QList<std::optional<Result<AppendResult>>> results(5);
     const QList<NewMessage> messages = {{general->id, 1, u"one"_s},
                                         {general->id, 1, u"two"_s},
                                         {987654, 1, u"no room"_s},
                                         {general->id, 999, u"no user"_s},
                                         {general->id, 1, u"three"_s}};
-    for (qsizetype i = 0; i < messages.size(); ++i) {
-        store->appendMessage(messages.at(i), this, [&results, i](Result<AppendResult> r) {
-            results[i].emplace(std::move(r));
-        });
-    }
-    QTRY_VERIFY(std::all_of(results.cbegin(), results.cend(),
-                            [](const auto &r) { return r.has_value(); }));
+    const auto results = appendTogether(*store, messages);
+    QVERIFY(std::all_of(results.cbegin(), results.cend(),
+                        [](const auto &r) { return r.has_value(); }));
     VERIFY_OK(*results[0]);
     VERIFY_OK(*results[1]);
     VERIFY_ERROR(*results[2], ErrorKind::NotFound);
@@ -862,12 +892,8 @@ void tst_SqlStore::bulkAppendsKeepTextExactly()
 {
     auto store = openStore();
     QVERIFY(store);
-    VERIFY_OK((wait<User>(this, [&](QObject *c, auto done) {
-        store->upsertUser(person(1, u"Writer"_s), c, done);
-    })));
-    auto general = wait<Room>(
-            this, [&](QObject *c, auto done) { store->roomBySlug(u"general"_s, c, done); });
-    VERIFY_OK(general);
+    const std::optional<Room> general = writerInGeneral(*store, person(1, u"Writer"_s));
+    QVERIFY(general);
     const qint64 roomId = general->id;
     auto parent = wait<AppendResult>(this, [&](QObject *c, auto done) {
         store->appendMessage({roomId, 1, u"parent"_s}, c, done);
@@ -914,13 +940,18 @@ void tst_SqlStore::bulkAppendsKeepTextExactly()
             sent.append({m, std::nullopt});
         }
     }
-    for (qsizetype i = 0; i < sent.size(); ++i) {
-        store->appendMessage(sent.at(i).message, this, [&sent, i](Result<AppendResult> r) {
-            sent[i].result.emplace(std::move(r));
-        });
-    }
-    QTRY_VERIFY(std::all_of(sent.cbegin(), sent.cend(),
-                            [](const Sent &s) { return s.result.has_value(); }));
+    // Each list is submitted at once, so that its appends share batches.
+    const auto submit = [&](QList<Sent> &list) {
+        QList<NewMessage> messages;
+        for (const Sent &one : std::as_const(list))
+            messages.append(one.message);
+        const auto results = appendTogether(*store, messages);
+        for (qsizetype i = 0; i < list.size(); ++i)
+            list[i].result = results.at(i);
+        return std::all_of(list.cbegin(), list.cend(),
+                           [](const Sent &one) { return one.result.has_value(); });
+    };
+    QVERIFY(submit(sent));
 
     QHash<qint64, qsizetype> byId;
     for (qsizetype i = 0; i < sent.size(); ++i) {
@@ -960,13 +991,7 @@ void tst_SqlStore::bulkAppendsKeepTextExactly()
         fresh.clientId = u"mới-"_s + QString::number(i) + u"-✓"_s;
         again.append({fresh, std::nullopt});
     }
-    for (qsizetype i = 0; i < again.size(); ++i) {
-        store->appendMessage(again.at(i).message, this, [&again, i](Result<AppendResult> r) {
-            again[i].result.emplace(std::move(r));
-        });
-    }
-    QTRY_VERIFY(std::all_of(again.cbegin(), again.cend(),
-                            [](const Sent &s) { return s.result.has_value(); }));
+    QVERIFY(submit(again));
     for (qsizetype i = 0; i < again.size(); ++i) {
         const Result<AppendResult> &r = *again.at(i).result;
         VERIFY_OK(r);
@@ -996,28 +1021,22 @@ void tst_SqlStore::failingAppendInsideALargeRun()
 {
     auto store = openStore();
     QVERIFY(store);
-    VERIFY_OK((wait<User>(this, [&](QObject *c, auto done) {
-        store->upsertUser(person(1, u"Writer"_s), c, done);
-    })));
-    auto general = wait<Room>(
-            this, [&](QObject *c, auto done) { store->roomBySlug(u"general"_s, c, done); });
-    VERIFY_OK(general);
+    const std::optional<Room> general = writerInGeneral(*store, person(1, u"Writer"_s));
+    QVERIFY(general);
     const qint64 roomId = general->id;
 
     for (int round = 0; round < 2; ++round) {
         constexpr int Count = 200;
         const QSet<int> noRoom = {37, 130};
         const QSet<int> noUser = {71};
-        QList<std::optional<Result<AppendResult>>> results(Count);
+        QList<NewMessage> messages;
         for (int i = 0; i < Count; ++i) {
-            const NewMessage m{noRoom.contains(i) ? 987654 : roomId, noUser.contains(i) ? 999 : 1,
-                               u"round %1 message %2 ✓"_s.arg(round).arg(i)};
-            store->appendMessage(m, this, [&results, i](Result<AppendResult> r) {
-                results[i].emplace(std::move(r));
-            });
+            messages.append({noRoom.contains(i) ? 987654 : roomId, noUser.contains(i) ? 999 : 1,
+                             u"round %1 message %2 ✓"_s.arg(round).arg(i)});
         }
-        QTRY_VERIFY(std::all_of(results.cbegin(), results.cend(),
-                                [](const auto &r) { return r.has_value(); }));
+        const auto results = appendTogether(*store, messages);
+        QVERIFY(std::all_of(results.cbegin(), results.cend(),
+                            [](const auto &r) { return r.has_value(); }));
         qint64 first = 0;
         qint64 previous = 0;
         QHash<qint64, QString> texts;
